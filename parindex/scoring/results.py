@@ -7,12 +7,15 @@ with `numbers.quantize` when they publish.
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from parindex.scoring.messages import Message
 from parindex.scoring.model import Cap, LeafValue, NodeKind, PreviousResult, Source, Unit
+from parindex.scoring.numbers import CONTEXT
 from parindex.scoring.survey import SurveyOutcome
 
 
@@ -24,8 +27,7 @@ class LeafStatus(StrEnum):
     NO_SURVEY_DATA = "no_survey_data"
 
 
-@dataclass(frozen=True, slots=True)
-class LeafResult:
+class LeafResult(NamedTuple):  # a tuple: one is built per leaf per unit, 400,000 nationally
     code: str
     kind: NodeKind
     source: Source
@@ -45,7 +47,14 @@ class FieldResult:
     title: str
     points: Decimal
     max: Decimal  # applicable max
-    percent: Decimal | None
+
+    @property
+    def percent(self) -> Decimal | None:
+        """points / applicable max × 100; None when nothing in the field applies."""
+        if self.max <= 0:
+            return None
+        with decimal.localcontext(CONTEXT):
+            return self.points / self.max * 100
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from parindex.scoring.model import (
@@ -80,3 +81,16 @@ def data_points(rule: DataRule, maximum: Decimal, value: LeafValue) -> Decimal |
         return ratio_points(rule.then, maximum, value)
     assert isinstance(value, Decimal)
     return clamp(maximum * value, maximum)
+
+
+def compile_rule(rule: Rule, maximum: Decimal) -> Callable[[LeafValue], Decimal | None]:
+    """`rule_points` bound to one leaf, with choice options looked up by code in a dict."""
+    if isinstance(rule, ChoiceRule):
+        by_code = {option.code: option.points for option in rule.options}
+
+        def choice_points(value: LeafValue) -> Decimal | None:
+            found = by_code.get(value) if isinstance(value, str) else None
+            return found if found is not None else rule_points(rule, maximum, value)
+
+        return choice_points
+    return lambda value: rule_points(rule, maximum, value)

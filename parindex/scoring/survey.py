@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from parindex.scoring.model import SurveyRule, SurveySpec, SurveyTally
 
 
-@dataclass(frozen=True, slots=True)
-class GroupScore:
+class GroupScore(NamedTuple):  # a tuple: built for every survey leaf of every unit
     group: str
     score: Decimal
     weight: Decimal
@@ -43,23 +43,45 @@ def answer_share(spec: SurveySpec, answer: int | str) -> Decimal | None:
 
 
 class SurveyScores:
-    """Question scores of every unit, computed once from a tally and reused by every leaf."""
+    """Question scores of every unit, computed once per unit from a tally, reused by every leaf."""
 
     def __init__(self, spec: SurveySpec, tally: SurveyTally) -> None:
         self.spec = spec
         self.tally = tally
-        self._questions: dict[tuple[str, str, str], tuple[Decimal, int] | None] = {}
         self._weights = {g.code: g.weight for g in spec.groups}
+        self._all_groups = tuple(g.code for g in spec.groups)
+        self._by_unit: dict[str, list[tuple[str, str, Mapping[int | str, int]]]] = {}
+        for (unit, group, question), counts in tally.answers.items():
+            self._by_unit.setdefault(unit, []).append((group, question, counts))
+        self._unit: str | None = None
+        self._scores: dict[str, dict[str, tuple[Decimal, int]]] = {}
 
     def question_score(self, unit: str, group: str, question: str) -> tuple[Decimal, int] | None:
-        key = (unit, group, question)
-        if key not in self._questions:
-            self._questions[key] = self._mean(self.tally.answers.get(key))
-        return self._questions[key]
+        """Mean normalised score and number of answers of one question from one group."""
+        return self._unit_scores(unit).get(group, {}).get(question)
 
-    def _mean(self, counts: Mapping[int | str, int] | None) -> tuple[Decimal, int] | None:
-        if not counts:
-            return None
+    def _unit_scores(self, unit: str) -> dict[str, dict[str, tuple[Decimal, int]]]:
+        if unit != self._unit:  # units are scored one after the other: keep only the current
+            scores: dict[str, dict[str, tuple[Decimal, int]]] = {}
+            for group, question, counts in self._by_unit.get(unit, ()):
+                mean = self._mean(counts)
+                if mean is not None:
+                    scores.setdefault(group, {})[question] = mean
+            self._unit, self._scores = unit, scores
+        return self._scores
+
+    def _mean(self, counts: Mapping[int | str, int]) -> tuple[Decimal, int] | None:
+        scale = self.spec.scale
+        if scale is not None:
+            # whole numbers on a scale: sum in integers, divide once
+            steps = answered = 0
+            for answer, count in counts.items():
+                if isinstance(answer, int) and scale.min <= answer <= scale.max and count > 0:
+                    steps += (answer - scale.min) * count
+                    answered += count
+            if not answered:
+                return None
+            return Decimal(steps) / (answered * (scale.max - scale.min)), answered
         total = Decimal(0)
         answered = 0
         for answer, count in counts.items():
@@ -71,22 +93,35 @@ class SurveyScores:
         return (total / answered, answered) if answered else None
 
     def leaf(self, unit: str, rule: SurveyRule) -> SurveyOutcome:
-        groups = rule.groups or tuple(g.code for g in self.spec.groups)
+        scores = self._unit_scores(unit)
+        groups = rule.groups or self._all_groups
+        responses_of = self.tally.responses
         scored: list[GroupScore] = []
         responses = 0
+        weighted = total_weight = Decimal(0)
         for group in groups:
-            responses += self.tally.responses.get((unit, group), 0)
-            found = [self.question_score(unit, group, q) for q in rule.questions]
-            answered = [s for s in found if s is not None]
-            if not answered:
+            responses += responses_of.get((unit, group), 0)
+            by_question = scores.get(group)
+            if not by_question:
                 continue
-            score = sum((s for s, _ in answered), Decimal(0)) / len(answered)
-            weight = self._weights.get(group, Decimal(1))
-            scored.append(
-                GroupScore(group, score, weight, len(answered), sum(n for _, n in answered))
-            )
-        total_weight = sum((g.weight for g in scored), Decimal(0))
+            score_sum = Decimal(0)
+            questions = answers = 0
+            for question in rule.questions:
+                found = by_question.get(question)
+                if found is not None:
+                    score_sum += found[0]
+                    answers += found[1]
+                    questions += 1
+            if not questions:
+                continue
+            score = score_sum / questions
+            weight = self._weights.get(group, ONE)
+            scored.append(GroupScore(group, score, weight, questions, answers))
+            weighted += score * weight
+            total_weight += weight
         if not scored or total_weight == 0:
             return SurveyOutcome(None, tuple(scored), responses)
-        share = sum((g.score * g.weight for g in scored), Decimal(0)) / total_weight
-        return SurveyOutcome(share, tuple(scored), responses)
+        return SurveyOutcome(weighted / total_weight, tuple(scored), responses)
+
+
+ONE = Decimal(1)

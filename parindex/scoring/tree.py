@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +13,7 @@ from parindex.scoring.model import (
     DataRule,
     Entry,
     Inputs,
+    LeafValue,
     Node,
     NodeKind,
     NoSurveyData,
@@ -23,17 +24,27 @@ from parindex.scoring.model import (
 )
 from parindex.scoring.numbers import plain, quantize
 from parindex.scoring.results import FieldResult, LeafResult, LeafStatus
-from parindex.scoring.rules import ZERO, rule_points
+from parindex.scoring.rules import ZERO, compile_rule
 from parindex.scoring.survey import SurveyScores
 
 HUNDRED = Decimal(100)
+OK, MISSING = LeafStatus.OK, LeafStatus.MISSING
+BONUS, PENALTY = NodeKind.BONUS, NodeKind.PENALTY
 
 
 @dataclass(frozen=True, slots=True)
 class PreparedLeaf:
+    """A leaf compiled once per computation: what scoring it for each unit needs, at hand."""
+
     node: Node
     field: int | None  # position among the set's fields; None for bonus and penalty leaves
     policy: NotApplicable  # the leaf's own not-applicable policy, else the set's
+    code: str
+    kind: NodeKind
+    source: Source
+    max: Decimal
+    points_of: Callable[[LeafValue], Decimal | None] | None  # None for survey leaves
+    metric: str | None  # a data leaf's metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +70,28 @@ def prepare(criteria: CriteriaSet) -> tuple[PreparedLeaf, ...]:
     for node in criteria.nodes:
         position = field_position if node.kind is NodeKind.NORMAL else None
         for leaf in node.leaves():
-            policy = leaf.not_applicable or criteria.not_applicable
-            prepared.append(PreparedLeaf(leaf, position, policy))
+            prepared.append(_prepare_leaf(criteria, leaf, position))
         if node.kind is NodeKind.NORMAL:
             field_position += 1
     return tuple(prepared)
+
+
+def _prepare_leaf(criteria: CriteriaSet, leaf: Node, position: int | None) -> PreparedLeaf:
+    assert leaf.source is not None
+    assert leaf.rule is not None
+    rule = leaf.rule
+    points_of = None if isinstance(rule, SurveyRule) else compile_rule(rule, leaf.max)
+    return PreparedLeaf(
+        node=leaf,
+        field=position,
+        policy=leaf.not_applicable or criteria.not_applicable,
+        code=leaf.code,
+        kind=leaf.kind,
+        source=leaf.source,
+        max=leaf.max,
+        points_of=points_of,
+        metric=rule.metric if isinstance(rule, DataRule) else None,
+    )
 
 
 def score_unit(
@@ -87,33 +115,35 @@ def _score_leaf(
     metrics: Mapping[str, Decimal],
     survey: SurveyScores | None,
 ) -> LeafResult:
-    leaf = prepared.node
-    assert leaf.source is not None
-    assert leaf.rule is not None
-    if isinstance(leaf.rule, SurveyRule):
+    points_of = prepared.points_of
+    if points_of is None:
         return _score_survey_leaf(criteria, prepared, unit, survey)
-    entry = values.get(leaf.code)
+    entry = values.get(prepared.code)
     metric_name: str | None = None
-    if entry is None and isinstance(leaf.rule, DataRule):
-        number = metrics.get(leaf.rule.metric)
+    if entry is None and prepared.metric is not None:
+        number = metrics.get(prepared.metric)
         if number is not None:
             entry = Entry(number, plain(number))
-            metric_name = leaf.rule.metric
+            metric_name = prepared.metric
     if entry is None:
-        return LeafResult(leaf.code, leaf.kind, leaf.source, leaf.max, ZERO, LeafStatus.MISSING)
-    points = None if entry.value is NA else rule_points(leaf.rule, leaf.max, entry.value)
+        return LeafResult(
+            prepared.code, prepared.kind, prepared.source, prepared.max, ZERO, MISSING
+        )
+    value = entry.value
+    points = None if value is NA else points_of(value)
     if points is None:
         return _not_applicable(prepared, entry, metric_name)
     return LeafResult(
-        leaf.code,
-        leaf.kind,
-        leaf.source,
-        leaf.max,
+        prepared.code,
+        prepared.kind,
+        prepared.source,
+        prepared.max,
         points,
-        LeafStatus.OK,
-        value=entry.value,
-        text=entry.text,
-        metric=metric_name,
+        OK,
+        False,
+        value,
+        entry.text,
+        metric_name,
     )
 
 
@@ -180,20 +210,20 @@ def _add_up(
     fields = criteria.fields
     field_points = [ZERO] * len(fields)
     field_excluded = [ZERO] * len(fields)
-    by_source = {s.value: ZERO for s in Source}
+    by_source: dict[str, Decimal] = {s.value: ZERO for s in Source}
     bonus = penalty = excluded = ZERO
     for leaf_info, result in zip(prepared, leaves, strict=True):
-        if result.kind is NodeKind.BONUS:
-            bonus += result.points
+        position = leaf_info.field
+        if position is None:
+            if result.kind is BONUS:
+                bonus += result.points
+            elif result.kind is PENALTY:
+                penalty += result.points
             continue
-        if result.kind is NodeKind.PENALTY:
-            penalty += result.points
-            continue
-        assert leaf_info.field is not None
-        field_points[leaf_info.field] += result.points
-        by_source[result.source.value] += result.points
+        field_points[position] += result.points
+        by_source[result.source] += result.points
         if result.excluded:
-            field_excluded[leaf_info.field] += result.max
+            field_excluded[position] += result.max
             excluded += result.max
     field_results = tuple(
         _field_result(node, field_points[i], node.max - field_excluded[i])
@@ -228,8 +258,7 @@ def _add_up(
 
 
 def _field_result(node: Node, points: Decimal, applicable: Decimal) -> FieldResult:
-    percent = points / applicable * HUNDRED if applicable > 0 else None
-    return FieldResult(node.code, node.title, points, applicable, percent)
+    return FieldResult(node.code, node.title, points, applicable)
 
 
 def _clamp_index(criteria: CriteriaSet, index: Decimal) -> Decimal:
