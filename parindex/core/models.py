@@ -1,0 +1,14 @@
+"""Abstract base models shared by the parindex apps. No concrete model lives here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """A row that records when it was created and last changed (times in UTC)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
