@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import gc
 import random
 import resource
 import shutil
@@ -160,7 +161,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=3321)
     parser.add_argument("--responses", type=int, default=300_000)
-    parser.add_argument("--keep", metavar="DIR", help="keep the generated files in DIR")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="keep the generated files in DIR (reused when present)"
+    )
     args = parser.parse_args()
 
     from parindex.formats.criteria import read_criteria
@@ -172,12 +175,17 @@ def main() -> int:
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="parindex-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    kinds = write_criteria(folder / "criteria.yaml")
-    write_inputs(folder, kinds, args.units, args.responses)
-    print(
-        f"generated {args.units} units × {len(kinds)} leaves, {args.responses} responses × "
-        f"{len(QUESTIONS)} questions in {time.perf_counter() - started:.1f} s ({folder})"
-    )
+    if (folder / "answers.csv").exists():
+        print(f"reusing the files in {folder}")
+    else:
+        kinds = write_criteria(folder / "criteria.yaml")
+        write_inputs(folder, kinds, args.units, args.responses)
+        print(
+            f"generated {args.units} units × {len(kinds)} leaves, {args.responses} responses"
+            f" × {len(QUESTIONS)} questions in {time.perf_counter() - started:.1f} s ({folder})"
+        )
+    # As the `parindex` command does: a short-lived process needs no cyclic garbage collector.
+    gc.disable()
 
     timings: list[tuple[str, float]] = []
 

@@ -84,7 +84,7 @@ def data_points(rule: DataRule, maximum: Decimal, value: LeafValue) -> Decimal |
 
 
 def compile_rule(rule: Rule, maximum: Decimal) -> Callable[[LeafValue], Decimal | None]:
-    """`rule_points` bound to one leaf, with choice options looked up by code in a dict."""
+    """`rule_points` bound to one leaf; the common rules get a direct function (hot path)."""
     if isinstance(rule, ChoiceRule):
         by_code = {option.code: option.points for option in rule.options}
 
@@ -93,4 +93,11 @@ def compile_rule(rule: Rule, maximum: Decimal) -> Callable[[LeafValue], Decimal 
             return found if found is not None else rule_points(rule, maximum, value)
 
         return choice_points
+    if isinstance(rule, BooleanRule):
+        yes, no = rule.yes, rule.no
+        return lambda value: yes if value is True else no
+    if isinstance(rule, ManualRule):
+        return lambda value: value if isinstance(value, Decimal) else ZERO
+    if isinstance(rule, BracketsRule):
+        return lambda value: brackets_points(rule, value) if isinstance(value, Decimal) else ZERO
     return lambda value: rule_points(rule, maximum, value)

@@ -103,7 +103,7 @@ def score_unit(
 ) -> UnitScore:
     values = inputs.values.get(unit.code, {})
     metrics = inputs.metrics.get(unit.code, {})
-    results = tuple(_score_leaf(criteria, p, unit, values, metrics, survey) for p in leaves)
+    results = tuple([_score_leaf(criteria, p, unit, values, metrics, survey) for p in leaves])
     return _add_up(criteria, leaves, unit, results)
 
 
