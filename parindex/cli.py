@@ -210,14 +210,15 @@ def load_and_compute(args: argparse.Namespace, lang: str, previous: str | None =
     values = attempt(lambda: read_values(args.values, criteria, allowed)) or {}
     metrics = attempt(lambda: read_metrics(args.metrics, allowed)) if args.metrics else {}
     tally: SurveyTally | None = None
+    rejected: list[Problem] = []
     if args.survey:
         answers = attempt(lambda: read_answers(args.survey, criteria, allowed))
         if answers is not None:
             tally, rejected = answers
-            _print_problems(rejected, lang)
     previous_results = attempt(lambda: read_previous(previous)) if previous else None
     if problems:
         raise InputError(problems)
+    _print_problems(rejected, lang)  # warnings: the rejected rows are left out, the rest used
     if units is None:
         units = _units_named(values, metrics or {}, tally)
     inputs = Inputs(
