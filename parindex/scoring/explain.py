@@ -214,7 +214,7 @@ def _ratio_detail(maximum: Decimal, value: object, points: str) -> Message:
         assert isinstance(value, Decimal)
         share = show(value)
     return msg(
-        "{m} × {s} → {p} (trong khoảng [0, {m}])",
+        "{m} × {s} → {p} (trong khoảng [0; {m}])",
         "{m} × {s} → {p} (within [0, {m}])",
         m=show(maximum),
         s=share,
@@ -294,7 +294,7 @@ def _index_step(criteria: CriteriaSet, unit: UnitResult) -> Message:
         r=show(raw),
         c=clamped,
         d=criteria.decimals,
-        i=show(unit.index),
+        i=f"{MARK}{unit.index}{MARK}",  # as published: 77.00, not 77
     )
 
 

@@ -91,7 +91,7 @@ class BracketsRule:
 
 @dataclass(frozen=True, slots=True)
 class RatioRule:
-    zero_denominator: ZeroDenominator = ZeroDenominator.ZERO
+    zero_denominator: ZeroDenominator = ZeroDenominator.NA  # as the YAML reader defaults
     type: str = "ratio"
 
 

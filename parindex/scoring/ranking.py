@@ -124,5 +124,5 @@ def code_key(code: str) -> tuple[tuple[int, int | str], ...]:
     """Natural order of node codes: 1.2 before 1.10; numbers before letters."""
     parts: list[tuple[int, int | str]] = []
     for part in code.split("."):
-        parts.append((0, int(part)) if part.isdigit() else (1, part))
+        parts.append((0, int(part)) if part.isdecimal() else (1, part))
     return tuple(parts)

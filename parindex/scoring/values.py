@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from parindex.scoring.messages import ScoringError, msg
+from parindex.scoring.messages import Message, ScoringError, msg
 from parindex.scoring.model import (
     NA,
     BooleanRule,
@@ -132,20 +132,21 @@ def _manual(leaf: Node, rule: ManualRule, text: str) -> Decimal:
     points = parse_number(text)
     if points < 0 or points > leaf.max:
         raise ScoringError(
-            msg(
-                "điểm {p} nằm ngoài khoảng [0, {m}]",
-                "points {p} outside [0, {m}]",
-                p=plain(points),
-                m=plain(leaf.max),
+            Message(
+                f"điểm {_vi(points)} nằm ngoài khoảng [0; {_vi(leaf.max)}]",
+                f"points {plain(points)} outside [0, {plain(leaf.max)}]",
             )
         )
     if rule.step and points % rule.step != 0:
         raise ScoringError(
-            msg(
-                "điểm {p} không phải là bội số của bước {s}",
-                "points {p} are not a multiple of the step {s}",
-                p=plain(points),
-                s=plain(rule.step),
+            Message(
+                f"điểm {_vi(points)} không phải là bội số của bước {_vi(rule.step)}",
+                f"points {plain(points)} are not a multiple of the step {plain(rule.step)}",
             )
         )
     return points
+
+
+def _vi(number: Decimal) -> str:
+    """A number in a Vietnamese message: decimal comma (1,75)."""
+    return plain(number).replace(".", ",")
