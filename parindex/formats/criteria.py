@@ -39,7 +39,7 @@ from parindex.scoring.model import (
     SurveySpec,
     ZeroDenominator,
 )
-from parindex.scoring.numbers import parse_number, plain
+from parindex.scoring.numbers import parse_number, plain, plain_vi
 
 E = TypeVar("E")
 
@@ -228,11 +228,9 @@ class _Checker:
         if points < 0 or points > maximum:
             self.problem(
                 path,
-                msg(
-                    "điểm {p} nằm ngoài khoảng [0, {m}]",
-                    "points {p} outside [0, {m}]",
-                    p=plain(points),
-                    m=plain(maximum),
+                Message(
+                    f"điểm {plain_vi(points)} nằm ngoài khoảng [0; {plain_vi(maximum)}]",
+                    f"points {plain(points)} outside [0, {plain(maximum)}]",
                 ),
             )
 
@@ -302,11 +300,11 @@ class _Checker:
         if total != max_points:
             self.problem(
                 "max_points",
-                msg(
-                    "max_points = {m} nhưng tổng điểm tối đa các lĩnh vực là {t}",
-                    "max_points is {m} but the fields' max add up to {t}",
-                    m=plain(max_points),
-                    t=plain(total),
+                Message(
+                    f"max_points = {plain_vi(max_points)} nhưng tổng điểm tối đa các lĩnh vực"
+                    f" là {plain_vi(total)}",
+                    f"max_points is {plain(max_points)} but the fields' max add up to"
+                    f" {plain(total)}",
                 ),
             )
 
@@ -558,11 +556,11 @@ class _Checker:
         if maximum is not None and maximum != total and len(children) == len(children_raw or []):
             self.problem(
                 _join(path, "max"),
-                msg(
-                    "điểm tối đa {m} khác tổng điểm các tiêu chí con {t}",
-                    "max {m} differs from the sum of its children's max {t}",
-                    m=plain(maximum),
-                    t=plain(total),
+                Message(
+                    f"điểm tối đa {plain_vi(maximum)} khác tổng điểm các tiêu chí con"
+                    f" {plain_vi(total)}",
+                    f"max {plain(maximum)} differs from the sum of its children's max"
+                    f" {plain(total)}",
                 ),
             )
         if not code or not children:

@@ -56,3 +56,8 @@ def plain(number: Decimal) -> str:
     """A Decimal without exponent or trailing zeros: 0.5, 12, 83.25."""
     text = format(number.normalize(), "f")
     return text if "." not in text else text.rstrip("0").rstrip(".")
+
+
+def plain_vi(number: Decimal) -> str:
+    """`plain` with the Vietnamese decimal comma: 1,75."""
+    return plain(number).replace(".", ",")

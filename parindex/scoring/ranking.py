@@ -69,15 +69,27 @@ def competition_ranks(indices: Sequence[Decimal]) -> list[int]:
 def previous_of(
     unit: Unit, previous: Mapping[str, PreviousResult] | None, decimals: int
 ) -> tuple[PreviousResult | None, tuple[str, ...]]:
-    """Last year's result of the unit, or the mean of its predecessors' (lineage)."""
+    """Last year's result of the unit, following its lineage (*sáp nhập*, *đổi tên*).
+
+    - its own result, when it has one and none of its predecessors had one;
+    - a rename (no own result, exactly one predecessor listed and found): its index and rank;
+    - a merger (several results found, its own included when it absorbed others): the mean
+      of their indices, rounded half-up, with no previous rank (ranks of different units
+      cannot be averaged).
+    The second value lists the units whose results stand in for last year's, when not its own.
+    """
     if not previous:
         return None, ()
+    found = [code for code in unit.predecessors if code in previous and code != unit.code]
     if unit.code in previous:
-        return previous[unit.code], ()
-    found = [p for p in unit.predecessors if p in previous]
+        if not found:
+            return previous[unit.code], ()
+        found.insert(0, unit.code)
     if not found:
         return None, ()
-    mean = sum((previous[p].index for p in found), Decimal(0)) / len(found)
+    if len(found) == 1 and len(unit.predecessors) == 1 and unit.code not in previous:
+        return previous[found[0]], tuple(found)
+    mean = sum((previous[code].index for code in found), Decimal(0)) / len(found)
     return PreviousResult(quantize(mean, decimals), None), tuple(found)
 
 

@@ -19,7 +19,7 @@ from parindex.scoring.model import (
     RatioRule,
     SurveyRule,
 )
-from parindex.scoring.numbers import parse_number, plain
+from parindex.scoring.numbers import parse_number, plain, plain_vi
 
 NA_WORDS = frozenset({"na", "n/a", "không phát sinh", "kps", "khong phat sinh"})
 YES_WORDS = frozenset({"yes", "có", "co", "1", "true", "x", "đạt", "dat"})
@@ -133,20 +133,15 @@ def _manual(leaf: Node, rule: ManualRule, text: str) -> Decimal:
     if points < 0 or points > leaf.max:
         raise ScoringError(
             Message(
-                f"điểm {_vi(points)} nằm ngoài khoảng [0; {_vi(leaf.max)}]",
+                f"điểm {plain_vi(points)} nằm ngoài khoảng [0; {plain_vi(leaf.max)}]",
                 f"points {plain(points)} outside [0, {plain(leaf.max)}]",
             )
         )
     if rule.step and points % rule.step != 0:
         raise ScoringError(
             Message(
-                f"điểm {_vi(points)} không phải là bội số của bước {_vi(rule.step)}",
+                f"điểm {plain_vi(points)} không phải là bội số của bước {plain_vi(rule.step)}",
                 f"points {plain(points)} are not a multiple of the step {plain(rule.step)}",
             )
         )
     return points
-
-
-def _vi(number: Decimal) -> str:
-    """A number in a Vietnamese message: decimal comma (1,75)."""
-    return plain(number).replace(".", ",")

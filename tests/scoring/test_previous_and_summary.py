@@ -72,7 +72,15 @@ def test_only_the_predecessors_found_last_year_make_the_mean() -> None:
     assert unit.previous_from == ("P", "Q")
 
 
-def test_a_unit_with_its_own_result_last_year_ignores_its_predecessors() -> None:
+def test_a_unit_with_its_own_result_and_no_predecessor_found_keeps_its_own() -> None:
+    unit_ = Unit("A", "A", predecessors=("GONE",))
+    results = run(manual_set(), {"A": {"1.1": "8"}}, units=[unit_], previous={"A": ("70", 3)})
+    unit = unit_result(results, "A")
+    assert unit.previous is not None and unit.delta is not None
+    assert (unit.previous.index, unit.previous_from, unit.delta.rank) == (D(70), (), 2)
+
+
+def test_a_unit_that_absorbed_another_is_compared_with_the_mean_of_both() -> None:
     unit_ = Unit("A", "A", predecessors=("OLD",))
     results = run(
         manual_set(),
@@ -82,14 +90,20 @@ def test_a_unit_with_its_own_result_last_year_ignores_its_predecessors() -> None
     )
     unit = unit_result(results, "A")
     assert unit.previous is not None and unit.delta is not None
-    assert (unit.previous.index, unit.previous_from, unit.delta.rank) == (D(70), (), 2)
+    assert (unit.previous.index, unit.previous.rank, unit.previous_from) == (
+        D(40),
+        None,
+        ("A", "OLD"),
+    )
+    assert (unit.delta.index, unit.delta.rank) == (D(40), None)
 
 
-def test_a_renamed_unit_with_one_predecessor_has_no_rank_delta() -> None:
+def test_a_renamed_unit_with_one_predecessor_keeps_its_rank_delta() -> None:
     renamed = Unit("B", "B", predecessors=("A",))
     results = run(manual_set(), {"B": {"1.1": "8"}}, units=[renamed], previous={"A": ("70", 3)})
     unit = unit_result(results, "B")
-    assert unit.delta is not None and (unit.delta.index, unit.delta.rank) == (D(10), None)
+    assert unit.previous_from == ("A",)
+    assert unit.delta is not None and (unit.delta.index, unit.delta.rank) == (D(10), 2)
 
 
 def test_a_unit_new_this_year_has_no_previous_and_no_delta() -> None:
