@@ -166,8 +166,9 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    from parindex.formats.answers import read_answers
     from parindex.formats.criteria import read_criteria
-    from parindex.formats.inputs import read_answers, read_metrics, read_values
+    from parindex.formats.inputs import read_metrics, read_values
     from parindex.formats.results import results_json
     from parindex.scoring import compute
     from parindex.scoring.model import Inputs, Unit

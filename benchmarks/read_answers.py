@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from parindex.formats.inputs import read_answers
+from parindex.formats.answers import read_answers
 from parindex.scoring.model import (
     CriteriaSet,
     Node,

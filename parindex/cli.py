@@ -182,8 +182,8 @@ class Loaded:
 def load_and_compute(args: argparse.Namespace, lang: str, previous: str | None = None) -> Loaded:
     """Read every input, report every problem of every file together, then compute."""
     # imported here: the readers bring in polars, which `criteria check` does not need
+    from parindex.formats.answers import read_answers
     from parindex.formats.inputs import (
-        read_answers,
         read_metrics,
         read_previous,
         read_units,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from parindex.formats.answers import read_answers
 from parindex.formats.inputs import (
     UnitRecord,
-    read_answers,
     read_metrics,
     read_previous,
     read_units,
