@@ -131,6 +131,13 @@ class _Checker:
         self.problem(path, msg("phải là một bảng khóa: giá trị", "must be a mapping"))
         return None
 
+    def record(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any] | None:
+        """A mapping with only the `allowed` keys (each other key is a problem), or None."""
+        data = self.mapping(value, path)
+        if data is not None:
+            self.unknown_keys(data, allowed, path)
+        return data
+
     def unknown_keys(self, data: dict[str, Any], allowed: set[str], path: str) -> None:
         for key in data:
             if key not in allowed:
@@ -251,10 +258,9 @@ class _Checker:
     # ------------------------------------------------------------ the set
 
     def criteria_set(self, raw: Any) -> CriteriaSet | None:
-        data = self.mapping(raw, "")
+        data = self.record(raw, "", SET_KEYS)
         if data is None:
             return None
-        self.unknown_keys(data, SET_KEYS, "")
         code = self.text(data, "code", "")
         title = self.text(data, "title", "")
         year = self.whole(data, "year", "", None)
@@ -311,10 +317,9 @@ class _Checker:
     def index_bounds(self, raw: Any) -> IndexBounds:
         if raw is None:
             return IndexBounds()
-        data = self.mapping(raw, "index_bounds")
+        data = self.record(raw, "index_bounds", {"min", "max"})
         if data is None:
             return IndexBounds()
-        self.unknown_keys(data, {"min", "max"}, "index_bounds")
         low = self.number(data, "min", "index_bounds", required=False)
         high = self.number(data, "max", "index_bounds", required=False)
         if low is not None and high is not None and low >= high:
@@ -322,10 +327,9 @@ class _Checker:
         return IndexBounds(low, high)
 
     def class_rule(self, raw: Any, path: str) -> ClassRule | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, {"code", "label", "min"})
         if data is None:
             return None
-        self.unknown_keys(data, {"code", "label", "min"}, path)
         code = self.text(data, "code", path)
         label = self.text(data, "label", path, required=False) or code
         low = self.number(data, "min", path)
@@ -345,10 +349,9 @@ class _Checker:
                 )
 
     def cap(self, raw: Any, path: str) -> Cap | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, {"metric", "op", "value", "max_class", "reason"})
         if data is None:
             return None
-        self.unknown_keys(data, {"metric", "op", "value", "max_class", "reason"}, path)
         metric = self.text(data, "metric", path).lower()
         op = self.text(data, "op", path)
         if op and op not in OPERATORS:
@@ -376,10 +379,9 @@ class _Checker:
     # ------------------------------------------------------------ survey
 
     def survey_spec(self, raw: Any) -> SurveySpec | None:
-        data = self.mapping(raw, "survey")
+        data = self.record(raw, "survey", SURVEY_KEYS)
         if data is None:
             return None
-        self.unknown_keys(data, SURVEY_KEYS, "survey")
         scale = self.scale(data.get("scale"))
         answers = self.answers(data.get("answers"))
         if (scale is None) == (answers is None):
@@ -410,10 +412,9 @@ class _Checker:
     def scale(self, raw: Any) -> Scale | None:
         if raw is None:
             return None
-        data = self.mapping(raw, "survey.scale")
+        data = self.record(raw, "survey.scale", {"min", "max"})
         if data is None:
             return None
-        self.unknown_keys(data, {"min", "max"}, "survey.scale")
         low = self.whole(data, "min", "survey.scale", None)
         high = self.whole(data, "max", "survey.scale", None)
         if low is None or high is None:
@@ -443,10 +444,9 @@ class _Checker:
         return shares
 
     def respondent_group(self, raw: Any, path: str) -> RespondentGroup | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, {"code", "label", "weight"})
         if data is None:
             return None
-        self.unknown_keys(data, {"code", "label", "weight"}, path)
         code = self.text(data, "code", path)
         label = self.text(data, "label", path, required=False) or code
         weight = self.number(data, "weight", path, required=False, default=Decimal(1))
@@ -486,10 +486,9 @@ class _Checker:
     def node(
         self, raw: Any, path: str, *, top: bool = False, kind: NodeKind = NodeKind.NORMAL
     ) -> Node | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, NODE_KEYS)
         if data is None:
             return None
-        self.unknown_keys(data, NODE_KEYS, path)
         code = self.text(data, "code", path)
         if code:
             if code in self.codes:
@@ -670,10 +669,9 @@ class _Checker:
         return ChoiceRule(tuple(options)) if options else None
 
     def option(self, raw: Any, path: str, maximum: Decimal | None) -> Option | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, {"code", "label", "points"})
         if data is None:
             return None
-        self.unknown_keys(data, {"code", "label", "points"}, path)
         code = self.text(data, "code", path)
         label = self.text(data, "label", path, required=False) or code
         points = self.number(data, "points", path)
@@ -707,10 +705,9 @@ class _Checker:
         return BracketsRule(tuple(brackets)) if brackets else None
 
     def bracket(self, raw: Any, path: str, maximum: Decimal | None) -> Bracket | None:
-        data = self.mapping(raw, path)
+        data = self.record(raw, path, {"min", "points"})
         if data is None:
             return None
-        self.unknown_keys(data, {"min", "points"}, path)
         low = self.number(data, "min", path)
         points = self.number(data, "points", path)
         self.in_range(points, maximum, f"{path}.points")
