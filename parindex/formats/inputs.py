@@ -271,7 +271,9 @@ def read_values(
 def read_metrics(path: str | Path, units: Collection[str] | None) -> dict[str, dict[str, Decimal]]:
     """FORMATS "Metrics — CSV" (`unit,metric,value`): unit → metric (lower case) → number.
 
-    A row whose value cell is empty is skipped: the metric stays missing for that unit.
+    A row whose value cell is empty is skipped: the metric stays missing for that unit. So is a
+    row of a unit outside `units`: a metrics file usually covers every unit of the province,
+    and one set ranks only one group of them.
     """
     table = read_table(path, required=("unit", "metric", "value"))
     known = frozenset(units) if units is not None else None
@@ -283,6 +285,8 @@ def read_metrics(path: str | Path, units: Collection[str] | None) -> dict[str, d
         if not text:
             continue
         unit, metric = row["unit"], row["metric"].lower()
+        if known is not None and unit and unit not in known:
+            continue
         found = len(problems)
         unit_problem = unknown_unit(unit, known)
         if unit_problem is not None:

@@ -408,10 +408,17 @@ def test_every_problem_of_a_metrics_file_is_listed_with_its_line(tmp_path: Path)
         read_metrics(path, ["SO_TP", "SO_TC"])
     assert problems_of(caught) == [
         f"{path}:3: unit SO_TP, metric late_rate already given on line 2",
-        f"{path}:4: unit SO_XX is not in the units list",
         f"{path}:5: late_rate: not a number: 'mười phần trăm'",
         f"{path}:6: the metric name is empty",
     ]
+
+
+def test_metrics_of_units_outside_the_computation_are_ignored(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "metrics.csv",
+        "unit,metric,value\nSO_TP,late_rate,0.1\nH_MOC_CHAU,late_rate,not even a number\n",
+    )
+    assert read_metrics(path, ["SO_TP"]) == {"SO_TP": {"late_rate": Decimal("0.1")}}
 
 
 # ---------------------------------------------------------------- survey answers
