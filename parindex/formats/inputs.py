@@ -116,15 +116,20 @@ def read_units(path: str | Path) -> list[UnitRecord]:
 
 
 def units_for(records: Iterable[UnitRecord], *, unit_group: str, year: int) -> tuple[Unit, ...]:
-    """The units of a set's group (or of no group) that exist at some time in `year`."""
+    """The units of a set's group (or of no group) that exist at the end of `year`.
+
+    The index rates the units standing when the year is assessed: a commune merged away on
+    1 July 2025 is not ranked in 2025; the commune that continues it is (and is compared with
+    its predecessors through its lineage).
+    """
     wanted = unit_group.strip().casefold()
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    last = dt.date(year, 12, 31)
     return tuple(
         record.unit
         for record in records
         if record.unit.group.strip().casefold() in ("", wanted)
         and (record.valid_from is None or record.valid_from <= last)
-        and (record.valid_to is None or record.valid_to >= first)
+        and (record.valid_to is None or record.valid_to >= last)
     )
 
 
