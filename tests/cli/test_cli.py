@@ -169,6 +169,7 @@ def test_out_file_extension_chooses_xlsx(files, capsys, tmp_path):
     assert out == ""
     from python_calamine import CalamineWorkbook
 
+    assert target.stat().st_mode & 0o644 == 0o644, "readable like any file the user writes"
     sheet = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert sheet[0][:4] == ["rank", "unit", "name", "index"]
     assert sheet[1][1] == "A"
