@@ -102,7 +102,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "parindex.core",
+    "parindex.accounts",
+    "parindex.units",
+    "parindex.criteria",
+    "parindex.assessments",
+    "parindex.results",
 ]
+
+AUTH_USER_MODEL = "accounts.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
