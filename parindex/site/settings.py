@@ -190,12 +190,24 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
 # --- Static and uploaded files ----------------------------------------------------------
 
 STATIC_URL = _env_str("PARINDEX_STATIC_URL", "/static/")
 STATIC_ROOT = Path(_env_str("PARINDEX_STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_URL = _env_str("PARINDEX_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(_env_str("PARINDEX_MEDIA_ROOT") or DATA_DIR / "media")
+
+# --- E-mail and evidence ---------------------------------------------------------------
+
+EMAIL_BACKEND = _env_str("PARINDEX_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = _env_str("PARINDEX_FROM_EMAIL", "parindex@localhost")
+# Evidence lives under MEDIA_ROOT, which no URL serves: files go out only through the
+# authorised download view.
+EVIDENCE_MAX_BYTES = _env_int("PARINDEX_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 
 # --- Logging ----------------------------------------------------------------------------
 

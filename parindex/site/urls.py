@@ -1,7 +1,8 @@
 """URL map of the site. Each app adds one ``include()`` line here."""
 
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
 from parindex.site import api, views
 
@@ -9,4 +10,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/openapi.json", api.openapi_json, name="openapi"),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("parindex.accounts.urls")),
+    path("units/", include("parindex.units.urls")),
+    path("criteria/", include("parindex.criteria.urls")),
+    path("cycles/", include("parindex.assessments.urls")),
+    path("", include("parindex.results.urls")),
 ]
