@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from parindex.accounts.models import Membership, Role, User
+from parindex.units.models import Authority
 
 AUTHORITY_WIDE = (Role.SECRETARIAT, Role.COUNCIL_CHAIR, Role.LEADER, Role.SYSTEM_ADMIN)
 UNIT_ROLES = (Role.FOCAL_POINT, Role.UNIT_HEAD)
+ADMINISTERING = (Role.SECRETARIAT, Role.SYSTEM_ADMIN)  # manage units, groups and accounts
 
 
 def memberships_of(user: User | object) -> QuerySet[Membership]:
@@ -100,3 +102,28 @@ def is_secretariat(user: User | object, authority_id: int) -> bool:
 
 def is_council_chair(user: User | object, authority_id: int) -> bool:
     return has_role(user, Role.COUNCIL_CHAIR, authority_id=authority_id)
+
+
+# ---------------------------------------------------------------- authorities and units
+
+
+def authorities_administered_by(user: User | object) -> QuerySet[Authority]:
+    """The authorities whose units, groups and accounts the user manages (secretariat,
+    system admin)."""
+    return Authority.objects.filter(pk__in=authority_ids(user, ADMINISTERING))
+
+
+def authorities_seen_whole_by(user: User | object) -> QuerySet[Authority]:
+    """The authorities whose every unit the user may list: authority-wide roles only."""
+    return Authority.objects.filter(pk__in=authority_ids(user, AUTHORITY_WIDE))
+
+
+def unit_scope(user: User | object) -> Q:
+    """A filter on `Unit` for the units the user may see.
+
+    Authority-wide roles and appraisers see every unit of their authority (an appraiser must
+    know the units whose sheets they check, their own included, though they never appraise
+    it); unit roles see their own unit; nobody sees another authority's units.
+    """
+    wide = authority_ids(user, (*AUTHORITY_WIDE, Role.APPRAISER))
+    return Q(authority_id__in=wide) | Q(pk__in=unit_ids(user))

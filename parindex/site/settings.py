@@ -190,6 +190,15 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -198,6 +207,7 @@ LOGOUT_REDIRECT_URL = "/"
 
 STATIC_URL = _env_str("PARINDEX_STATIC_URL", "/static/")
 STATIC_ROOT = Path(_env_str("PARINDEX_STATIC_ROOT") or DATA_DIR / "static")
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = _env_str("PARINDEX_MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(_env_str("PARINDEX_MEDIA_ROOT") or DATA_DIR / "media")
 
