@@ -79,3 +79,23 @@ class ActivationLink(TimeStampedModel):
     class Meta:
         verbose_name = _("activation link")
         verbose_name_plural = _("activation links")
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for the REST API; only its SHA-256 is kept, the text is shown once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # to recognise a token in lists, never to match it
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

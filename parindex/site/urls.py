@@ -8,7 +8,7 @@ from parindex.site import api, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("api/openapi.json", api.openapi_json, name="openapi"),
+    path("api/", api.api.urls),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import pytest
@@ -32,7 +33,8 @@ def test_openapi_document_describes_healthz_and_itself(document: dict[str, Any])
 
 
 def test_every_documented_path_is_served() -> None:
-    for path in openapi_document()["paths"]:
+    for documented in openapi_document()["paths"]:
+        path = re.sub(r"\{[^}]+\}", "1", documented)
         try:
             resolve(path)
         except Resolver404:  # pragma: no cover - the assertion below reports it
