@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     improve_cmd.add_argument("--unit", required=True, metavar="CODE")
     improve_cmd.add_argument("--target-rank", required=True, type=int, metavar="N")
     improve_cmd.add_argument("--out", metavar="FILE")
+
+    demo = commands.add_parser("demo", help="start the demo province", parents=[common])
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--data-dir", default="./demo-data", metavar="DIR")
+    demo.add_argument("--no-serve", action="store_true", help="load the demo, do not serve")
     return parser
 
 
@@ -113,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "criteria": run_criteria_check,
         "compute": run_compute,
         "improve": run_improve,
+        "demo": run_demo,
     }
     try:
         return handlers[args.command](args, lang)
@@ -131,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "lỗi nội bộ ({t}): {e}. Đặt PARINDEX_DEBUG=1 để xem chi tiết.",
             "internal error ({t}): {e}. Set PARINDEX_DEBUG=1 for details.",
             t=type(exc).__name__,
-            e=exc,
+            e=str(exc).rstrip("."),
         )
         print(text.render(lang), file=sys.stderr)
         return EXIT_INTERNAL
@@ -341,6 +347,50 @@ def run_improve(args: argparse.Namespace, lang: str) -> int:
     document = improvement_document(plan, loaded.criteria.decimals)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     _write(args.out, text.encode("utf-8"))
+    return EXIT_OK
+
+
+def run_demo(args: argparse.Namespace, lang: str) -> int:
+    """`parindex demo`: the demo province on the embedded database, served on 127.0.0.1."""
+    data_dir = Path(args.data_dir).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    os.environ["PARINDEX_DATA_DIR"] = str(data_dir)
+    os.environ.setdefault("PARINDEX_SECRET_KEY", key_file.read_text(encoding="utf-8").strip())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.site.settings")
+    os.environ.pop("DATABASE_URL", None)  # the demo is the embedded database, always
+    os.environ.setdefault("PARINDEX_LOG_LEVEL", "WARNING")
+    gc.enable()  # a server process lives long: it needs its collector
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    from parindex.demo.services import PASSWORD, demo_exists, demo_load
+
+    first = not demo_exists()
+    if first:
+        print(msg("Đang tạo tỉnh mẫu...", "Building the demo province...").render(lang))
+    logins = demo_load(say=print)
+    address = f"http://127.0.0.1:{args.port}/"
+    print(msg("parindex demo: {a}", "parindex demo: {a}", a=address).render(lang))
+    print(msg("Dữ liệu: {d}", "Data: {d}", d=data_dir).render(lang))
+    print(
+        msg("Mật khẩu mọi tài khoản: {p}", "Password of every login: {p}", p=PASSWORD).render(lang)
+    )
+    for login in logins:
+        note = f"  ({login.note})" if login.note else ""
+        print(f"  {login.username:<22} {login.role}{note}")
+    sys.stdout.flush()
+    if args.no_serve:
+        return EXIT_OK
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, insecure_serving=True)
     return EXIT_OK
 
 
