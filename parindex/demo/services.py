@@ -186,9 +186,13 @@ def _last_year(authority: Authority, secretary: User, say: Say) -> None:
             for unit, entries in inputs.values.items()
         }
         last = dataclasses.replace(inputs, values=fewer)
-        results_compute(cycle=cycle, by=secretary, build=lambda _cycle, last=last: last)
+        results_compute(cycle=cycle, by=secretary, build=functools.partial(_fixed, last))
         publication_publish(cycle=cycle, by=secretary)
         say(f"  đã công bố: {title}")
+
+
+def _fixed(inputs: Inputs, _cycle: Cycle) -> Inputs:
+    return inputs
 
 
 def _keep(unit: str, position: int) -> bool:
