@@ -99,11 +99,20 @@ def parse_criteria(text: str, name: str = "<criteria>") -> CriteriaSet:
                 )
             ]
         ) from None
+    criteria, problems = check_criteria_data(document, name)
+    if problems or criteria is None:
+        raise InputError(problems)
+    return criteria
+
+
+def check_criteria_data(
+    document: YamlDocument, name: str
+) -> tuple[CriteriaSet | None, list[Problem]]:
+    """Check plain data shaped like the YAML (from YAML, or built from a spreadsheet):
+    the criteria set when it is valid, and every problem found, each at its key path."""
     checker = _Checker(name, document)
     criteria = checker.criteria_set(document.data)
-    if checker.problems or criteria is None:
-        raise InputError(checker.problems)
-    return criteria
+    return criteria, checker.problems
 
 
 class _Checker:

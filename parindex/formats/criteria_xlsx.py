@@ -50,7 +50,7 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
-from parindex.formats.criteria import _Checker
+from parindex.formats.criteria import check_criteria_data
 from parindex.formats.criteria_yaml import number_text
 from parindex.formats.problems import InputError, Problem
 from parindex.formats.tables import cell_text
@@ -1013,9 +1013,8 @@ def criteria_from_xlsx(source: str | Path | bytes, name: str | None = None) -> C
         )
     document = reader.settings(settings_rows)
     document["nodes"] = reader.tree(tree_rows)
-    checker = _Checker(display, YamlDocument(document))
-    criteria = checker.criteria_set(document)
-    for problem in checker.problems:
+    criteria, problems = check_criteria_data(YamlDocument(document), display)
+    for problem in problems:
         if settings_index is None and not (problem.path or "").startswith("nodes"):
             continue  # the missing sheet is already reported, not each of its keys
         reader.place(problem)
