@@ -53,6 +53,24 @@ class Cycle(TimeStampedModel):
         return self.title
 
 
+class CycleEvent(models.Model):
+    """Append-only record of a cycle's phase changes: who moved it, when, from where to where."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
+    old_phase = models.CharField(max_length=32, blank=True)  # empty: the cycle was created
+    new_phase = models.CharField(max_length=32)
+    reason = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cycle event")
+        verbose_name_plural = _("cycle events")
+        ordering = ["at", "id"]
+
+
 class AssessmentStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -139,6 +157,7 @@ class Change(models.Model):
         verbose_name = _("change")
         verbose_name_plural = _("changes")
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["assessment", "code"], name="change_by_leaf")]
 
 
 class Evidence(TimeStampedModel):
@@ -157,6 +176,12 @@ class Evidence(TimeStampedModel):
     class Meta:
         verbose_name = _("evidence document")
         verbose_name_plural = _("evidence documents")
+        constraints = [  # the same file uploaded twice to one sheet is one document
+            models.UniqueConstraint(fields=["assessment", "sha256"], name="unique_evidence_file")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class EvidenceLink(models.Model):
@@ -166,6 +191,25 @@ class EvidenceLink(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["evidence", "code"], name="unique_evidence_link")
+        ]
+
+
+class ReminderSent(models.Model):
+    """A deadline reminder already sent for a sheet, so that running the job twice sends once.
+
+    Keyed by the deadline itself: when the secretariat moves a deadline, its reminders go again.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateTimeField()
+    days_before = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "deadline", "days_before"], name="unique_reminder"
+            )
         ]
 
 
