@@ -23,7 +23,14 @@ from django.utils import timezone
 
 from parindex.accounts.models import Membership, Role, User
 from parindex.accounts.tokens import api_token_create
-from parindex.assessments.models import Assessment, Cycle, Evidence, Phase
+from parindex.assessments.models import (
+    Assessment,
+    Cycle,
+    Evidence,
+    Explanation,
+    LeafEntry,
+    Phase,
+)
 from parindex.assessments.services import cycle_advance, cycle_create, evidence_upload
 from parindex.criteria.models import CriteriaSetVersion
 from parindex.criteria.services import criteria_set_import, criteria_set_revise
@@ -74,6 +81,9 @@ class World:
     secretariat: User
     other_unit: User  # focal point of U2, same authority
     other_authority_user: User  # secretariat of authority B
+    appraiser: User  # of agency noi_vu, belongs to no unit
+    chair: User  # council chair of authority A
+    explanation: Explanation  # U1's explanation on leaf 1.1
 
 
 def _user(name: str) -> User:
@@ -122,9 +132,16 @@ def world(settings: Any) -> World:
     revised = criteria_set_revise(
         version=version, yaml_text=SET.replace("Kế hoạch", "Kế hoạch năm"), by=secretariat
     )
+    appraiser, chair = _user("tham_dinh"), _user("chu_tich")
+    Membership.objects.create(
+        user=appraiser, authority=authority, role=Role.APPRAISER, agency="noi_vu"
+    )
+    Membership.objects.create(user=chair, authority=authority, role=Role.COUNCIL_CHAIR)
+    entry = LeafEntry.objects.create(assessment=sheet, code="1.1", value="không")
+    explanation = Explanation.objects.create(entry=entry, argument="Đã ban hành", by=owner)
     return World(
         authority, other, unit, version, revised, cycle, sheet, evidence, owner, head,
-        secretariat, other_unit, other_authority_user,
+        secretariat, other_unit, other_authority_user, appraiser, chair, explanation,
     )  # fmt: skip
 
 
@@ -212,6 +229,45 @@ ROUTES: dict[str, Route] = {
         lambda w: f"/cycles/sheets/{w.sheet.pk}/submit/", method="POST", owner=lambda w: w.head
     ),
     "assessments:evidence_download": Route(lambda w: f"/cycles/evidence/{w.evidence.pk}/"),
+    "appraisal:worklist": Route(
+        lambda w: f"/cycles/{w.cycle.pk}/appraisal/", owner=lambda w: w.appraiser
+    ),
+    "appraisal:explanations": Route(
+        lambda w: f"/cycles/{w.cycle.pk}/explanations/", owner=lambda w: w.chair
+    ),
+    "appraisal:finalise": Route(
+        lambda w: f"/cycles/{w.cycle.pk}/finalise/",
+        method="POST",
+        owner=lambda w: w.chair,
+        state=lambda w: Cycle.objects.get(pk=w.cycle.pk).phase,
+    ),
+    "appraisal:publish": Route(
+        lambda w: f"/cycles/{w.cycle.pk}/publish/",
+        method="POST",
+        owner=lambda w: w.chair,
+        state=lambda w: Cycle.objects.get(pk=w.cycle.pk).publications.count(),
+    ),
+    "appraisal:appraise": Route(
+        lambda w: f"/cycles/sheets/{w.sheet.pk}/appraise/1.2/",
+        method="POST",
+        data=lambda w: {"value": "1", "reason": "", "expected_version": "0"},
+        owner=lambda w: w.appraiser,
+        state=lambda w: list(LeafEntry.objects.values_list("appraised_value", flat=True)),
+    ),
+    "appraisal:sheet_changes": Route(lambda w: f"/cycles/sheets/{w.sheet.pk}/changes/"),
+    "appraisal:explain": Route(
+        lambda w: f"/cycles/sheets/{w.sheet.pk}/explain/1.1/",
+        method="POST",
+        data=lambda w: {"argument": "Có quyết định", "proposed_value": "có"},
+        state=lambda w: Explanation.objects.count(),
+    ),
+    "appraisal:decide": Route(
+        lambda w: f"/cycles/explanations/{w.explanation.pk}/decide/",
+        method="POST",
+        data=lambda w: {"accept": "1", "reason": "Đồng ý"},
+        owner=lambda w: w.chair,
+        state=lambda w: Explanation.objects.get(pk=w.explanation.pk).decision,
+    ),
 }
 
 

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -145,8 +144,13 @@ def cycle_advance(*, cycle: Cycle, to_phase: str, by: User, reason: str = "") ->
     """Move the cycle to its next phase, by the role the workflow names for that step.
 
     Opening the self-assessment freezes the criteria set version and creates one sheet per
-    unit of the group standing at the end of the cycle's year.
+    unit of the group standing at the end of the cycle's year. Finalisation is
+    `appraisal.cycle_finalise` (locks every sheet, computes the results).
     """
+    if to_phase == Phase.FINALISATION:
+        from parindex.assessments.appraisal import cycle_finalise
+
+        return cycle_finalise(cycle=cycle, by=by, reason=reason)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     roles = workflow.cycle_roles(cycle.phase, to_phase)
     if roles is None:
@@ -208,6 +212,29 @@ def _refuse_unless_editable(assessment: Assessment, by: User) -> None:
     if not can_edit_sheet(by, assessment.unit_id):
         raise NotAllowedError(_("Only the unit's focal point and head fill in its sheet."))
     _refuse_unless_open(assessment)
+
+
+def _refuse_unless_documents_open(assessment: Assessment, by: User, codes: list[str]) -> None:
+    """Documents are added while the sheet is editable, and in the explanation phase to back
+    the unit's explanation of a corrected leaf (SPEC §3.4)."""
+    if assessment.cycle.phase != Phase.EXPLANATION:
+        _refuse_unless_editable(assessment, by)
+        return
+    if not can_edit_sheet(by, assessment.unit_id):
+        raise NotAllowedError(_("Only the unit's focal point and head fill in its sheet."))
+    closed = workflow.explanation_closed(assessment, timezone.now())
+    if closed is not None:
+        raise AssessmentError(closed)
+    corrected = {
+        entry.code
+        for entry in LeafEntry.objects.filter(assessment=assessment, code__in=codes)
+        if entry.appraised_value.strip() and entry.appraised_value != entry.value
+    }
+    for code in codes:
+        if code not in corrected:
+            raise AssessmentError(
+                fmt(_("%(code)s was not corrected; there is nothing to explain."), code=code)
+            )
 
 
 def _refuse_unless_open(assessment: Assessment) -> None:
@@ -358,8 +385,8 @@ def evidence_upload(
     added. Files are stored under MEDIA_ROOT, which no URL serves.
     """
     assessment = _locked(assessment)
-    _refuse_unless_editable(assessment, by)
     leaves = _leaves_for_links(assessment, codes)
+    _refuse_unless_documents_open(assessment, by, leaves)
     limit = settings.EVIDENCE_MAX_BYTES
     digest = hashlib.sha256()
     size = 0
@@ -392,7 +419,7 @@ def evidence_upload(
             uploaded_by=by,
         )
         file.seek(0)
-        evidence.file.save(f"{sha256}.{kind.extension}", ContentFile(file.read()), save=False)
+        evidence.file.save(f"{sha256}.{kind.extension}", file, save=False)
         evidence.save()
     _link(assessment, evidence, leaves, by)
     return evidence

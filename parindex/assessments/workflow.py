@@ -28,12 +28,25 @@ CYCLE_PHASES: dict[str, dict[str, tuple[Role, ...]]] = {
     Phase.SETUP: {Phase.SELF_ASSESSMENT: (Role.SECRETARIAT,)},
     Phase.SELF_ASSESSMENT: {Phase.APPRAISAL: (Role.SECRETARIAT,)},
     Phase.APPRAISAL: {Phase.EXPLANATION: (Role.SECRETARIAT,)},
-    Phase.EXPLANATION: {Phase.FINALISATION: (Role.SECRETARIAT,)},
+    Phase.EXPLANATION: {Phase.FINALISATION: (Role.COUNCIL_CHAIR,)},  # `cycle_finalise`
     Phase.FINALISATION: {Phase.PUBLISHED: (Role.COUNCIL_CHAIR, Role.SECRETARIAT)},
 }
 
 SHEET_STATUSES: dict[str, dict[str, tuple[Role, ...]]] = {
     AssessmentStatus.DRAFT: {AssessmentStatus.SUBMITTED: (Role.UNIT_HEAD,)},
+    # the appraisal services (`appraisal.py`) move the sheet on by themselves:
+    # appraised when every leaf with an appraising agency is appraised, explained when the
+    # unit contests a correction, final when the council chair finalises the cycle
+    AssessmentStatus.SUBMITTED: {
+        AssessmentStatus.APPRAISED: (Role.APPRAISER,),
+        AssessmentStatus.EXPLAINED: (Role.FOCAL_POINT, Role.UNIT_HEAD),
+        AssessmentStatus.FINAL: (Role.COUNCIL_CHAIR,),
+    },
+    AssessmentStatus.APPRAISED: {
+        AssessmentStatus.EXPLAINED: (Role.FOCAL_POINT, Role.UNIT_HEAD),
+        AssessmentStatus.FINAL: (Role.COUNCIL_CHAIR,),
+    },
+    AssessmentStatus.EXPLAINED: {AssessmentStatus.FINAL: (Role.COUNCIL_CHAIR,)},
 }
 
 
@@ -81,6 +94,34 @@ def may_advance_cycle(user: User | object, *, authority_id: int, current: str) -
 def vn_time(moment: dt.datetime) -> str:
     """A moment as a Vietnamese reads a deadline: `31/03/2024 17:00`, Hà Nội time."""
     return date_format(timezone.localtime(moment, VN), "d/m/Y H:i")
+
+
+def appraisal_closed(assessment: Assessment, now: dt.datetime) -> Promise | None:
+    """Why the sheet cannot be appraised now, or None: the cycle in its appraisal phase, the
+    sheet submitted, `now` before the appraisal deadline."""
+    cycle = assessment.cycle
+    if cycle.phase != Phase.APPRAISAL:
+        return _("The appraisal phase of this cycle is not open.")
+    if assessment.status not in (AssessmentStatus.SUBMITTED, AssessmentStatus.APPRAISED):
+        return _("The unit has not submitted its sheet; it cannot be appraised.")
+    if cycle.appraisal_closes and now > cycle.appraisal_closes:
+        return fmt(_("The appraisal closed on %(when)s."), when=vn_time(cycle.appraisal_closes))
+    return None
+
+
+def explanation_closed(assessment: Assessment, now: dt.datetime) -> Promise | None:
+    """Why the unit cannot contest a correction now, or None: the cycle in its explanation
+    phase, `now` before the explanation deadline."""
+    cycle = assessment.cycle
+    if cycle.phase != Phase.EXPLANATION:
+        return _("The explanation phase of this cycle is not open.")
+    if assessment.status == AssessmentStatus.FINAL:
+        return _("The sheet is final.")
+    if cycle.explanation_closes and now > cycle.explanation_closes:
+        return fmt(
+            _("The explanation window closed on %(when)s."), when=vn_time(cycle.explanation_closes)
+        )
+    return None
 
 
 def self_assessment_closed(assessment: Assessment, now: dt.datetime) -> Promise | None:

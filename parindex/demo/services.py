@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from parindex.accounts.models import Role, User
 from parindex.accounts.services import membership_grant
+from parindex.assessments.appraisal import entry_appraise
 from parindex.assessments.errors import SheetIncompleteError
 from parindex.assessments.models import Assessment, AssessmentStatus, Cycle, Phase
 from parindex.assessments.selectors import criteria_for, entered_leaves
@@ -39,7 +40,7 @@ from parindex.formats.answers import read_answers
 from parindex.formats.criteria import parse_criteria
 from parindex.formats.inputs import read_metrics, read_units, read_values, units_for
 from parindex.results.services import publication_publish, results_compute
-from parindex.scoring.model import Inputs
+from parindex.scoring.model import BooleanRule, ChoiceRule, Inputs
 from parindex.units.models import Authority, Unit, UnitGroup
 from parindex.units.services import units_import
 
@@ -233,6 +234,8 @@ def _this_year(authority: Authority, people: dict[str, User], say: Say) -> None:
     submitted = cycle.assessments.exclude(status=AssessmentStatus.DRAFT).count()
     say(f"  phiếu tự đánh giá đã nộp: {submitted}/{cycle.assessments.count()}")
     cycle_advance(cycle=cycle, to_phase=Phase.APPRAISAL, by=secretary)
+    corrected = _appraise(cycle, people["tham_dinh.noi_vu"])
+    say(f"  thẩm định: {corrected} giá trị được điều chỉnh, có lý do")
     districts = criteria_set_import(
         authority=authority,
         yaml_text=(DATA / "districts.yaml").read_text(encoding="utf-8"),
@@ -250,6 +253,55 @@ def _this_year(authority: Authority, people: dict[str, User], say: Say) -> None:
     )
     cycle_advance(cycle=district_cycle, to_phase=Phase.SELF_ASSESSMENT, by=secretary)
     say("  kỳ đánh giá các huyện: đang tự đánh giá")
+
+
+# a few units' first values appraised by Home Affairs: the first choice/yes-no leaf corrected
+# with a reason, the others confirmed (the appraiser's page then shows both kinds)
+APPRAISED_UNITS = ("SO_TP", "SO_TC", "SO_YT")
+APPRAISED_LEAVES = 6  # per unit: the appraisal is under way
+
+
+def _appraise(cycle: Cycle, appraiser: User) -> int:
+    criteria = criteria_for(cycle.criteria_set)
+    leaves = {leaf.code: leaf for leaf in criteria.leaves()}
+    agency = dict(
+        CriterionNode.objects.filter(criteria_set=cycle.criteria_set, is_leaf=True)
+        .exclude(appraiser="")
+        .values_list("code", "appraiser")
+    )
+    corrected = 0
+    sheets = cycle.assessments.filter(
+        unit__code__in=APPRAISED_UNITS, status=AssessmentStatus.SUBMITTED
+    ).select_related("unit", "cycle")
+    for sheet in sheets.order_by("unit__code"):
+        done = False
+        mine = [e for e in sheet.entries.order_by("code") if agency.get(e.code) == "noi_vu"]
+        for entry in mine[:APPRAISED_LEAVES]:
+            if not entry.value:
+                continue
+            other = "" if done else _other_value(leaves[entry.code].rule, entry.value)
+            entry_appraise(
+                entry=entry,
+                value=other or entry.value,
+                reason="Tài liệu kiểm chứng không thể hiện đúng mức đã tự chấm" if other else "",
+                expected_version=entry.version,
+                by=appraiser,
+            )
+            if other:
+                done = True
+                corrected += 1
+    return corrected
+
+
+def _other_value(rule: object, value: str) -> str:
+    """A lower value of the same rule (a choice's next option, yes → no), or '' if none."""
+    if isinstance(rule, ChoiceRule):
+        codes = [option.code for option in rule.options]
+        if value in codes and codes.index(value) + 1 < len(codes):
+            return codes[codes.index(value) + 1]
+    if isinstance(rule, BooleanRule) and value.casefold() in ("có", "co", "yes", "1", "true"):
+        return "không"
+    return ""
 
 
 def _evidence_leaves_by_field(version_id: int) -> dict[str, list[str]]:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("units/", include("parindex.units.urls")),
     path("criteria/", include("parindex.criteria.urls")),
     path("cycles/", include("parindex.assessments.urls")),
+    path("cycles/", include("parindex.assessments.appraisal_urls")),
     path("", include("parindex.results.urls")),
 ]

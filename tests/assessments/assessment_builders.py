@@ -12,6 +12,7 @@ from django.utils import timezone
 from factories import AuthorityFactory, MembershipFactory, UnitFactory, UserFactory
 
 from parindex.accounts.models import Role, User
+from parindex.assessments import workflow
 from parindex.assessments.models import Assessment, Cycle, Phase
 from parindex.assessments.services import cycle_advance, cycle_create
 from parindex.criteria.models import CriteriaSetVersion
@@ -147,11 +148,20 @@ def build(
     for code, unit in made.items():
         world.focal[code] = person(f"dau_moi_{code.lower()}", authority, Role.FOCAL_POINT, unit)
         world.head[code] = person(f"thu_truong_{code.lower()}", authority, Role.UNIT_HEAD, unit)
-    order = [Phase.SELF_ASSESSMENT, Phase.APPRAISAL, Phase.EXPLANATION, Phase.FINALISATION]
-    for step in order[: order.index(phase) + 1] if phase in order else []:
-        cycle = cycle_advance(cycle=cycle, to_phase=step, by=secretariat)
-    world.cycle = cycle
+    world.cycle = advance(world, phase)
     return world
+
+
+def advance(world: World, phase: str) -> Cycle:
+    """Move the cycle step by step to `phase`, each step by a person the workflow allows."""
+    cycle = world.cycle
+    while cycle.phase != phase:
+        target = workflow.next_phase(cycle.phase)
+        assert target is not None, f"{phase} is not ahead of {cycle.phase}"
+        roles = workflow.cycle_roles(cycle.phase, target) or ()
+        by = world.secretariat if Role.SECRETARIAT in roles else world.chair
+        cycle = cycle_advance(cycle=cycle, to_phase=target, by=by)
+    return cycle
 
 
 # ---------------------------------------------------------------- real files

@@ -42,7 +42,7 @@ def stored_files(media: Path) -> list[Path]:
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 
-def test_a_real_pdf_is_kept_with_its_hash_undermedia_root_and_linked(media_root: Path):
+def test_a_real_pdf_is_kept_with_its_hash_under_media_root_and_linked(media_root: Path):
     world = build()
     content = pdf_bytes()
     evidence = upload(world, content, name="QĐ ban hành kế hoạch.pdf")
