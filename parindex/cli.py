@@ -23,6 +23,7 @@ from parindex.formats.problems import MAX_LISTED, InputError, Problem
 from parindex.formats.results import (
     improvement_document,
     results_csv,
+    results_document,
     results_json,
     results_xlsx,
 )
@@ -33,7 +34,7 @@ from parindex.scoring.numbers import plain
 from parindex.scoring.results import Results
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-FORMATS = ("json", "csv", "xlsx", "pdf")
+FORMATS = ("json", "csv", "xlsx", "pdf", "docx")
 
 
 def default_lang() -> str:
@@ -81,6 +82,28 @@ def build_parser() -> argparse.ArgumentParser:
     improve_cmd.add_argument("--target-rank", required=True, type=int, metavar="N")
     improve_cmd.add_argument("--out", metavar="FILE")
 
+    dossiers = commands.add_parser("dossiers", help="one-stop dossiers", parents=[common])
+    dossiers_commands = dossiers.add_subparsers(dest="dossiers_command", required=True)
+    stats = dossiers_commands.add_parser(
+        "stats", help="on-time, late and online counts and rates", parents=[common]
+    )
+    stats.add_argument("dossiers", metavar="DOSSIERS.csv")
+    stats.add_argument(
+        "--by", required=True, choices=("unit", "official", "procedure", "unit-month")
+    )
+    stats.add_argument("--as-of", metavar="DATE", help="overdue as of (default: now)")
+    stats.add_argument("--holidays", metavar="HOLIDAYS.csv")
+    stats.add_argument("--out", metavar="FILE")
+    stats.add_argument("--format", choices=("csv", "json", "xlsx"))
+
+    tasks = commands.add_parser("tasks", help="reform-plan tasks", parents=[common])
+    tasks_commands = tasks.add_subparsers(dest="tasks_command", required=True)
+    tasks_check = tasks_commands.add_parser(
+        "check", help="read the deadlines of a plan's tasks", parents=[common]
+    )
+    tasks_check.add_argument("tasks", metavar="TASKS.csv")
+    tasks_check.add_argument("--out", metavar="FILE")
+
     demo = commands.add_parser("demo", help="start the demo province", parents=[common])
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--data-dir", default="./demo-data", metavar="DIR")
@@ -118,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "criteria": run_criteria_check,
         "compute": run_compute,
         "improve": run_improve,
+        "dossiers": run_dossiers_stats,
+        "tasks": run_tasks_check,
         "demo": run_demo,
     }
     try:
@@ -274,15 +299,7 @@ def _output_format(explicit: str | None, out: str | None) -> str:
     if chosen is None and out and out != "-":
         suffix = Path(out).suffix.lower().lstrip(".")
         chosen = suffix if suffix in FORMATS else "json"
-    chosen = chosen or "json"
-    if chosen == "pdf":
-        raise UsageError(
-            msg(
-                "định dạng pdf chưa được hỗ trợ trong phiên bản này; dùng json, csv hoặc xlsx",
-                "pdf output is not available in this version yet; use json, csv or xlsx",
-            )
-        )
-    return chosen
+    return chosen or "json"
 
 
 def _render(output_format: str, loaded: Loaded, lang: str) -> bytes:
@@ -290,6 +307,16 @@ def _render(output_format: str, loaded: Loaded, lang: str) -> bytes:
         return results_csv(loaded.results, loaded.criteria).encode("utf-8")
     if output_format == "xlsx":
         return results_xlsx(loaded.results, loaded.criteria)
+    if output_format == "pdf":
+        from parindex.formats.results_pdf import results_pdf  # reportlab loads in ~0.2 s
+
+        document = results_document(loaded.results, loaded.criteria, lang)
+        return results_pdf(document, loaded.criteria, lang)
+    if output_format == "docx":
+        from parindex.formats.results_docx import results_docx
+
+        document = results_document(loaded.results, loaded.criteria, lang)
+        return results_docx(document, loaded.criteria, lang)
     return results_json(loaded.results, loaded.criteria, lang).encode("utf-8")
 
 
@@ -350,6 +377,18 @@ def run_improve(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
+def run_dossiers_stats(args: argparse.Namespace, lang: str) -> int:
+    from parindex.commands.dossiers import run
+
+    return run(args, lang)
+
+
+def run_tasks_check(args: argparse.Namespace, lang: str) -> int:
+    from parindex.commands.tasks import run
+
+    return run(args, lang)
+
+
 def run_demo(args: argparse.Namespace, lang: str) -> int:
     """`parindex demo`: the demo province on the embedded database, served on 127.0.0.1."""
     data_dir = Path(args.data_dir).resolve()
@@ -365,6 +404,8 @@ def run_demo(args: argparse.Namespace, lang: str) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parindex.site.settings")
     os.environ.pop("DATABASE_URL", None)  # the demo is the embedded database, always
     os.environ.setdefault("PARINDEX_LOG_LEVEL", "WARNING")
+    # The printed logins must work without an authenticator app; PARINDEX_TWO_FACTOR=1 shows it.
+    os.environ.setdefault("PARINDEX_TWO_FACTOR", "0")
     gc.enable()  # a server process lives long: it needs its collector
 
     import django
@@ -387,6 +428,13 @@ def run_demo(args: argparse.Namespace, lang: str) -> int:
     for login in logins:
         note = f"  ({login.note})" if login.note else ""
         print(f"  {login.username:<22} {login.role}{note}")
+    if os.environ["PARINDEX_TWO_FACTOR"] == "0":
+        print(
+            msg(
+                "Xác thực hai bước tắt trong bản mẫu (bật: PARINDEX_TWO_FACTOR=1).",
+                "Two-step sign-in is off in the demo (on: PARINDEX_TWO_FACTOR=1).",
+            ).render(lang)
+        )
     sys.stdout.flush()
     if args.no_serve:
         return EXIT_OK

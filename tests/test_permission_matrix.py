@@ -25,9 +25,11 @@ from parindex.accounts.models import Membership, Role, User
 from parindex.accounts.tokens import api_token_create
 from parindex.assessments.models import (
     Assessment,
+    AssessmentStatus,
     Cycle,
     Evidence,
     Explanation,
+    ExplanationDecision,
     LeafEntry,
     Phase,
 )
@@ -36,6 +38,11 @@ from parindex.criteria.models import CriteriaSetVersion
 from parindex.criteria.services import criteria_set_import, criteria_set_revise
 from parindex.demo.services import _pdf
 from parindex.units.models import Authority, Unit
+from tests.consequences.consequences_matrix import routes as consequence_routes
+from tests.dossiers.dossiers_matrix import routes as dossier_routes
+from tests.indices.indices_matrix import routes as indices_routes
+from tests.plans.plans_matrix import routes as plan_routes
+from tests.survey.survey_matrix import routes as survey_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +68,12 @@ PUBLIC = {
     "accounts:activate",  # the token is the permission
     "results:ranking",  # published results are public; unpublished ones are 404 for all
     "results:snapshot",
+    "results:snapshot_pdf",
+    "results:snapshot_docx",
+    "results:analysis",
     "api:published_results",
+    "survey:answer",  # the one-use code is the permission
+    "survey:answer_save",
 }
 SKIPPED_PREFIXES = ("admin/",)  # Django's admin checks staff status itself
 
@@ -91,8 +103,7 @@ def _user(name: str) -> User:
 
 
 @pytest.fixture
-def world(settings: Any) -> World:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world() -> World:
     authority = Authority.objects.create(code="tinh_a", name="Tỉnh A")
     other = Authority.objects.create(code="tinh_b", name="Tỉnh B")
     version = criteria_set_import(authority=authority, yaml_text=SET)
@@ -159,6 +170,43 @@ class Route:
     # for an action an outsider may be turned back with a message (a redirect): what must
     # then be left exactly as it was
     state: Callable[[World], Any] = lambda w: None
+    # the API's JSON body (a form otherwise)
+    json: bool = False
+    # puts the world where the owner's action succeeds (a phase, a complete sheet); everyone
+    # asks after it, so that the outsiders are refused on an action that would succeed
+    prepare: Callable[[World], None] = lambda w: None
+
+
+def _leader(w: World) -> User:
+    """Authority A's leader (*lãnh đạo*, read-only across the authority), made when asked."""
+    leader, made = User.objects.get_or_create(username="lanh_dao_a")
+    if made:
+        Membership.objects.create(user=leader, authority=w.authority, role=Role.LEADER)
+    return leader
+
+
+def _complete(w: World) -> None:
+    LeafEntry.objects.create(assessment=w.sheet, code="1.2", value="0.5")
+
+
+def _phase(phase: str, **sheet: Any) -> Callable[[World], None]:
+    def prepare(w: World) -> None:
+        Cycle.objects.filter(pk=w.cycle.pk).update(phase=phase)
+        if sheet:
+            Assessment.objects.filter(pk=w.sheet.pk).update(**sheet)
+
+    return prepare
+
+
+def _corrected(w: World) -> None:
+    """1.1 corrected by the appraiser, U1's first explanation rejected, the window open."""
+    _phase(Phase.EXPLANATION, status=AssessmentStatus.APPRAISED)(w)
+    LeafEntry.objects.filter(assessment=w.sheet, code="1.1").update(
+        appraised_value="có", appraisal_reason="Có quyết định", appraised_at=timezone.now()
+    )
+    Explanation.objects.filter(pk=w.explanation.pk).update(
+        decision=ExplanationDecision.REJECTED, decision_reason="Chưa đủ"
+    )
 
 
 ROUTES: dict[str, Route] = {
@@ -194,6 +242,67 @@ ROUTES: dict[str, Route] = {
     "criteria:upload": Route(
         lambda w: f"/criteria/{w.authority.code}/upload/", owner=lambda w: w.secretariat
     ),
+    # dossiers: an import of U1's dossiers, made by the secretariat through the page; a unit
+    # of the same authority sees the import with its own rows only (none here)
+    "dossiers:imports": Route(
+        lambda w: f"/dossiers/{w.authority.code}/", same_authority_may_view=True
+    ),
+    "dossiers:import": Route(
+        lambda w: f"/dossiers/{w.authority.code}/import/", owner=lambda w: w.secretariat
+    ),
+    "dossiers:holidays": Route(
+        lambda w: f"/dossiers/{w.authority.code}/holidays/", same_authority_may_view=True
+    ),
+    "dossiers:officials": Route(
+        lambda w: f"/dossiers/{w.authority.code}/officials/", same_authority_may_view=True
+    ),
+    "dossiers:import_detail": Route(
+        lambda w: f"/dossiers/imports/{getattr(w.authority.dossier_imports.first(), 'pk', 0)}/",
+        same_authority_may_view=True,
+        prepare=lambda w: as_user(w.secretariat).post(
+            f"/dossiers/{w.authority.code}/import/",
+            {
+                "year": "2024",
+                "mapping": "default",
+                "file": ContentFile(
+                    "Mã hồ sơ,Đơn vị,Thủ tục,Cán bộ xử lý,Ngày tiếp nhận,Ngày hẹn trả,"
+                    "Ngày có kết quả,Trạng thái,Trực tuyến,Ngày xin lỗi,Ngày hẹn mới,"
+                    "Số lần hẹn lại\nHS-1,U1,1.001,cb1,2024-03-01,2024-03-05,2024-03-08,"
+                    "finished,1,,,\n".encode(),
+                    name="mot-cua.csv",
+                ),
+            },
+        ),
+    ),
+    "dossiers:late": Route(
+        lambda w: (
+            f"/dossiers/imports/{getattr(w.authority.dossier_imports.first(), 'pk', 0)}/late/"
+        ),
+        same_authority_may_view=True,
+        prepare=lambda w: as_user(w.secretariat).post(
+            f"/dossiers/{w.authority.code}/import/",
+            {
+                "year": "2024",
+                "mapping": "default",
+                "file": ContentFile(
+                    "Mã hồ sơ,Đơn vị,Thủ tục,Cán bộ xử lý,Ngày tiếp nhận,Ngày hẹn trả,"
+                    "Ngày có kết quả,Trạng thái,Trực tuyến,Ngày xin lỗi,Ngày hẹn mới,"
+                    "Số lần hẹn lại\nHS-1,U1,1.001,cb1,2024-03-01,2024-03-05,2024-03-08,"
+                    "finished,1,,,\n".encode(),
+                    name="mot-cua.csv",
+                ),
+            },
+        ),
+    ),
+    "dossiers:holiday_delete": Route(
+        lambda w: f"/dossiers/holidays/{getattr(w.authority.holidays.first(), 'pk', 0)}/delete/",
+        method="POST",
+        owner=lambda w: w.secretariat,
+        prepare=lambda w: as_user(w.secretariat).post(
+            f"/dossiers/{w.authority.code}/holidays/", {"date": "2024-09-02", "name": "Quốc khánh"}
+        ),
+        state=lambda w: w.authority.holidays.count(),
+    ),
     "assessments:cycle_detail": Route(
         lambda w: f"/cycles/{w.cycle.pk}/", same_authority_may_view=True
     ),
@@ -204,11 +313,28 @@ ROUTES: dict[str, Route] = {
         owner=lambda w: w.secretariat,
         state=lambda w: Cycle.objects.get(pk=w.cycle.pk).phase,
     ),
+    # reform plans and tasks: U1 leads a task of authority A's plan (tests/plans/plans_matrix.py)
+    **plan_routes(Route),
+    # consequences of a cycle (tests/consequences/consequences_matrix.py)
+    **consequence_routes(Route),
+    # the survey of a 2025 cycle of authority A (tests/survey/survey_matrix.py)
+    **survey_routes(Route),
+    # external indices of authority A (tests/indices/indices_matrix.py)
+    **indices_routes(Route),
+    # dossiers: the saved column mappings (tests/dossiers/dossiers_matrix.py)
+    **dossier_routes(Route),
     "assessments:sheet": Route(lambda w: f"/cycles/sheets/{w.sheet.pk}/"),
     "assessments:entry_save": Route(
         lambda w: f"/cycles/sheets/{w.sheet.pk}/entries/1.2/",
         method="POST",
         data=lambda w: {"value": "0.5", "note": "", "expected_version": "0"},
+    ),
+    "assessments:sheet_export": Route(lambda w: f"/cycles/sheets/{w.sheet.pk}/export.xlsx"),
+    "results:planner": Route(lambda w: f"/results/{w.cycle.pk}/planner/U1/"),
+    # the leaders' dashboard of authority A: its leader (and the other authority-wide roles)
+    "results:dashboard": Route(lambda w: f"/results/dashboard/{w.authority.code}/", owner=_leader),
+    "assessments:entry_history": Route(
+        lambda w: f"/cycles/sheets/{w.sheet.pk}/entries/1.2/history/"
     ),
     "assessments:evidence_upload": Route(
         lambda w: f"/cycles/sheets/{w.sheet.pk}/evidence/",
@@ -254,12 +380,80 @@ ROUTES: dict[str, Route] = {
         owner=lambda w: w.appraiser,
         state=lambda w: list(LeafEntry.objects.values_list("appraised_value", flat=True)),
     ),
+    "appraisal:confirm_remaining": Route(
+        lambda w: f"/cycles/sheets/{w.sheet.pk}/confirm-remaining/",
+        method="POST",
+        owner=lambda w: w.appraiser,
+        state=lambda w: list(LeafEntry.objects.values_list("appraised_value", flat=True)),
+    ),
     "appraisal:sheet_changes": Route(lambda w: f"/cycles/sheets/{w.sheet.pk}/changes/"),
     "appraisal:explain": Route(
         lambda w: f"/cycles/sheets/{w.sheet.pk}/explain/1.1/",
         method="POST",
         data=lambda w: {"argument": "Có quyết định", "proposed_value": "có"},
         state=lambda w: Explanation.objects.count(),
+    ),
+    "api:cycle_get": Route(lambda w: f"/api/cycles/{w.cycle.pk}", same_authority_may_view=True),
+    "api:cycle_advance": Route(
+        lambda w: f"/api/cycles/{w.cycle.pk}/advance",
+        method="POST",
+        json=True,
+        data=lambda w: {"to_phase": Phase.APPRAISAL},
+        owner=lambda w: w.secretariat,
+        state=lambda w: Cycle.objects.get(pk=w.cycle.pk).phase,
+    ),
+    "api:sheet_get": Route(lambda w: f"/api/assessments/{w.sheet.pk}"),
+    "api:entry_put": Route(
+        lambda w: f"/api/assessments/{w.sheet.pk}/entries/1.2",
+        method="PUT",
+        json=True,
+        data=lambda w: {"value": "0.5", "note": "", "version": 0},
+        state=lambda w: list(LeafEntry.objects.values_list("code", "value", "version")),
+    ),
+    "api:sheet_submit": Route(
+        lambda w: f"/api/assessments/{w.sheet.pk}/submit",
+        method="POST",
+        owner=lambda w: w.head,
+        prepare=_complete,
+        state=lambda w: Assessment.objects.get(pk=w.sheet.pk).status,
+    ),
+    "api:evidence_list": Route(lambda w: f"/api/assessments/{w.sheet.pk}/evidence"),
+    "api:evidence_add": Route(
+        lambda w: f"/api/assessments/{w.sheet.pk}/evidence",
+        method="POST",
+        data=lambda w: {"codes": ["1.2"], "file": ContentFile(_pdf("x"), name="x.pdf")},
+        state=lambda w: Evidence.objects.count(),
+    ),
+    "api:evidence_file": Route(lambda w: f"/api/evidence/{w.evidence.pk}"),
+    "api:worklist_get": Route(
+        lambda w: f"/api/cycles/{w.cycle.pk}/worklist", owner=lambda w: w.appraiser
+    ),
+    "api:appraisal_put": Route(
+        lambda w: f"/api/assessments/{w.sheet.pk}/appraisals/1.2",
+        method="PUT",
+        json=True,
+        data=lambda w: {"value": "1", "reason": "Đủ báo cáo", "version": 0},
+        owner=lambda w: w.appraiser,
+        prepare=_phase(Phase.APPRAISAL, status=AssessmentStatus.SUBMITTED),
+        state=lambda w: list(LeafEntry.objects.values_list("appraised_value", flat=True)),
+    ),
+    "api:changes_list": Route(lambda w: f"/api/assessments/{w.sheet.pk}/changes"),
+    "api:explanation_add": Route(
+        lambda w: f"/api/assessments/{w.sheet.pk}/explanations/1.1",
+        method="POST",
+        json=True,
+        data=lambda w: {"argument": "Quyết định số 12 đã ban hành", "proposed_value": "không"},
+        prepare=_corrected,
+        state=lambda w: Explanation.objects.count(),
+    ),
+    "api:explanation_decide": Route(
+        lambda w: f"/api/explanations/{w.explanation.pk}/decision",
+        method="POST",
+        json=True,
+        data=lambda w: {"accept": True, "reason": "Đồng ý"},
+        owner=lambda w: w.chair,
+        prepare=_phase(Phase.EXPLANATION),
+        state=lambda w: Explanation.objects.get(pk=w.explanation.pk).decision,
     ),
     "appraisal:decide": Route(
         lambda w: f"/cycles/explanations/{w.explanation.pk}/decide/",
@@ -292,9 +486,12 @@ def test_every_id_bearing_route_is_in_the_matrix():
 
 def ask(client: Client, route: Route, world: World) -> int:
     url = route.url(world)
-    if route.method == "POST":
-        return client.post(url, route.data(world)).status_code
-    return client.get(url).status_code
+    if route.method == "GET":
+        return client.get(url).status_code
+    send = getattr(client, route.method.lower())
+    if route.json:
+        return send(url, route.data(world), content_type="application/json").status_code
+    return send(url, route.data(world)).status_code
 
 
 def as_user(user: User) -> Client:
@@ -311,6 +508,7 @@ def as_api(user: User) -> Client:
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_outsiders_never_reach_unit_u1_or_authority_a(name: str, world: World):
     route = ROUTES[name]
+    route.prepare(world)
     login = as_api if name.startswith("api:") else as_user
     other_authority = ask(login(world.other_authority_user), route, world)
     assert other_authority == 404, f"{name}: another authority got {other_authority}"

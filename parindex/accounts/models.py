@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from parindex.core.models import TimeStampedModel
@@ -13,9 +14,18 @@ from parindex.core.models import TimeStampedModel
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes from their memberships."""
 
+    # Raised by "sign out everywhere": it is part of the session hash, so every session made
+    # before it no longer matches (docs/decisions/0013).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        key_salt = "parindex.accounts.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Role(models.TextChoices):
@@ -26,6 +36,7 @@ class Role(models.TextChoices):
     COUNCIL_CHAIR = "council_chair", _("Council chair")
     LEADER = "leader", _("Leader (read-only)")
     SYSTEM_ADMIN = "system_admin", _("System administrator")
+    SURVEY_ADMIN = "survey_admin", _("Survey administrator")
 
 
 class Membership(TimeStampedModel):
@@ -99,3 +110,55 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted against a username, an address or a user's second factor.
+
+    Rows, not counters: concurrent failures on several app servers only ever insert, so none
+    is lost. `key` is a SHA-256, so a password typed into the username box is never stored.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", _("username")
+        ADDRESS = "address", _("address")
+        SECOND_FACTOR = "second_factor", _("second factor")
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=64)
+    failed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in failure")
+        verbose_name_plural = _("sign-in failures")
+        indexes = [models.Index(fields=["scope", "key", "failed_at"], name="login_failure_lookup")]
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret and the last time step
+    accepted, so that a code cannot be used twice."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor"
+    )
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the phone is lost; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")

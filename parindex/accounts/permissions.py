@@ -7,7 +7,10 @@ may not see gets a 404 (the `*_visible_to` querysets make that the natural outco
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -25,34 +28,92 @@ def memberships_of(user: User | object) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user, active=True).select_related("authority", "unit")
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One active membership, as the predicates below read it."""
+
+    role: str
+    authority_id: int
+    unit_id: int | None
+    agency: str
+
+
+# Within one request a user's grants are read once (a sheet's view asks several predicates);
+# any saved or deleted membership empties the memory at once.
+_REQUEST_GRANTS: ContextVar[dict[int, tuple[Grant, ...]] | None] = ContextVar(
+    "parindex_grants", default=None
+)
+
+
+def grants_of(user: User | object) -> tuple[Grant, ...]:
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return ()
+    memory = _REQUEST_GRANTS.get()
+    if memory is not None and user.pk in memory:
+        return memory[user.pk]
+    rows = Membership.objects.filter(user=user, active=True).values_list(
+        "role", "authority_id", "unit_id", "agency"
+    )
+    found = tuple(Grant(*row) for row in rows)
+    if memory is not None:
+        memory[user.pk] = found
+    return found
+
+
+@contextmanager
+def grants_remembered() -> Iterator[None]:
+    """Read each user's grants once inside the block (one request)."""
+    token = _REQUEST_GRANTS.set({})
+    try:
+        yield
+    finally:
+        _REQUEST_GRANTS.reset(token)
+
+
+def grants_forget(**_signal: object) -> None:
+    memory = _REQUEST_GRANTS.get()
+    if memory is not None:
+        memory.clear()
+
+
+def _values(roles: Iterable[Role | str]) -> set[str]:
+    return {str(role) for role in roles}  # a Role's hash is its name's, not its value's
+
+
 def has_role(user: User | object, role: Role, *, authority_id: int | None = None) -> bool:
-    found = memberships_of(user).filter(role=role)
-    if authority_id is not None:
-        found = found.filter(authority_id=authority_id)
-    return found.exists()
+    return any(
+        grant.role == role and (authority_id is None or grant.authority_id == authority_id)
+        for grant in grants_of(user)
+    )
 
 
 def authority_ids(user: User | object, roles: Iterable[Role] = tuple(Role)) -> set[int]:
-    return set(
-        memberships_of(user).filter(role__in=list(roles)).values_list("authority_id", flat=True)
-    )
+    wanted = _values(roles)
+    return {grant.authority_id for grant in grants_of(user) if grant.role in wanted}
 
 
 def unit_ids(user: User | object, roles: Iterable[Role] = UNIT_ROLES) -> set[int]:
     """The units a user belongs to in a unit role (focal point, head)."""
-    found = memberships_of(user).filter(role__in=list(roles), unit__isnull=False)
-    return set(found.values_list("unit_id", flat=True))
+    wanted = _values(roles)
+    return {
+        grant.unit_id
+        for grant in grants_of(user)
+        if grant.role in wanted and grant.unit_id is not None
+    }
 
 
 def appraiser_agencies(user: User | object, authority_id: int) -> set[str]:
     """The appraising agency codes (criteria `appraiser`) a user appraises for in an authority."""
-    found = memberships_of(user).filter(role=Role.APPRAISER, authority_id=authority_id)
-    return {agency for agency in found.values_list("agency", flat=True) if agency}
+    return {
+        grant.agency
+        for grant in grants_of(user)
+        if grant.role == Role.APPRAISER and grant.authority_id == authority_id and grant.agency
+    }
 
 
 def own_unit_ids(user: User | object) -> set[int]:
     """Every unit the user belongs to, whatever the role: nobody appraises their own unit."""
-    return set(memberships_of(user).filter(unit__isnull=False).values_list("unit_id", flat=True))
+    return {grant.unit_id for grant in grants_of(user) if grant.unit_id is not None}
 
 
 def assessment_scope(user: User | object) -> Q:
@@ -72,7 +133,7 @@ def assessment_scope(user: User | object) -> Q:
 def assessments_visible_to(user: User | object) -> QuerySet:  # type: ignore[type-arg]
     from parindex.assessments.models import Assessment
 
-    if not memberships_of(user).exists():
+    if not grants_of(user):
         return Assessment.objects.none()
     return Assessment.objects.filter(assessment_scope(user)).select_related("cycle", "unit")
 

@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import (
 )
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -289,3 +290,10 @@ def activation_use(*, token: str, password: str) -> User:
     link.save(update_fields=["used_at", "updated_at"])
     logger.info("account %s activated", user.username)
     return user
+
+
+def sessions_end_everywhere(*, user: User) -> None:
+    """Ends every session of the user, on every device: the session hash includes the
+    generation, so sessions made before the increase no longer match (docs/decisions/0013)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])

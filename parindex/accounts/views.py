@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from parindex.accounts import permissions, selectors, services
 from parindex.accounts.forms import ActivationForm, UnitAccountsForm
-from parindex.accounts.models import User
+from parindex.accounts.requests import signed_in
+from parindex.accounts.security import security_event
 
 # ValidationError codes by which the activation link itself is refused (not the password).
 LINK_REFUSALS = {"unknown": 404, "used": 410, "expired": 410}
@@ -33,7 +37,7 @@ def unit_accounts(request: HttpRequest, authority_code: str) -> HttpResponse:
                 authority=authority,
                 units=form.chosen_units(),
                 roles=form.cleaned_data["roles"],
-                by=_signed_in(request),
+                by=signed_in(request),
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -90,9 +94,15 @@ def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return response
 
 
-def _signed_in(request: HttpRequest) -> User:
-    """The signed-in user (the views that call this are behind `login_required`)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password change: this session stays, every other one ends (the session hash
+    is made from the password)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        security_event("password_changed", self.request)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -20,7 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parindex.accounts.models import User
-from parindex.accounts.permissions import can_appraise, can_edit_sheet, is_council_chair
+from parindex.accounts.permissions import (
+    appraiser_agencies,
+    can_appraise,
+    can_edit_sheet,
+    is_council_chair,
+)
 from parindex.assessments import workflow
 from parindex.assessments.errors import (
     AssessmentError,
@@ -48,18 +53,15 @@ from parindex.assessments.services import (
     _record,
     _touch,
 )
-from parindex.criteria.models import CriterionNode
 from parindex.results.services import results_compute
 
 
 def agency_of(assessment: Assessment, code: str) -> str:
     """The appraising agency the criteria set names for a leaf ('' when none)."""
-    found = (
-        CriterionNode.objects.filter(criteria_set_id=assessment.cycle.criteria_set_id, code=code)
-        .values_list("appraiser", flat=True)
-        .first()
-    )
-    return found or ""
+    from parindex.assessments.selectors import nodes_for
+
+    found = next((n for n in nodes_for(assessment.cycle.criteria_set) if n.code == code), None)
+    return found.appraiser if found else ""
 
 
 def effective_value(entry: LeafEntry) -> str:
@@ -171,15 +173,50 @@ def entry_appraise(
     return target
 
 
+@transaction.atomic
+def appraisals_confirm_remaining(*, assessment: Assessment, by: User) -> list[str]:
+    """Confirm, as the unit gave them, every value of the sheet the appraiser's agencies still
+    have to appraise (the ones they found right after checking them one by one).
+
+    Each goes through `entry_appraise`, so every rule and history row is the same as for one
+    leaf; a leaf without a value is left for the appraiser. All or nothing. Returns the codes.
+    """
+    assessment = _locked(assessment)
+    agencies = appraiser_agencies(by, assessment.cycle.authority_id)
+    remaining = [
+        code for code in leaves_to_appraise(assessment) if agency_of(assessment, code) in agencies
+    ]
+    entries = {
+        entry.code: entry
+        for entry in LeafEntry.objects.filter(assessment=assessment, code__in=remaining)
+    }
+    confirmed: list[str] = []
+    for code in remaining:
+        entry = entries.get(code)
+        if entry is None or not entry.value.strip():
+            continue
+        entry_appraise(
+            assessment=assessment,
+            code=code,
+            value=entry.value,
+            expected_version=entry.version,
+            by=by,
+        )
+        confirmed.append(code)
+    return confirmed
+
+
 def leaves_to_appraise(assessment: Assessment) -> list[str]:
     """The codes of the sheet's entered leaves that name an agency and are not appraised yet."""
-    from parindex.assessments.selectors import criteria_for, entered_leaves
+    from parindex.assessments.selectors import criteria_for, entered_leaves, nodes_for
 
-    entered = entered_leaves(criteria_for(assessment.cycle.criteria_set))
-    agencies = CriterionNode.objects.filter(
-        criteria_set_id=assessment.cycle.criteria_set_id, code__in=list(entered), is_leaf=True
-    ).exclude(appraiser="")
-    wanted = list(agencies.values_list("code", flat=True))
+    version = assessment.cycle.criteria_set
+    entered = entered_leaves(criteria_for(version))
+    wanted = [
+        node.code
+        for node in nodes_for(version)
+        if node.is_leaf and node.code in entered and node.appraiser
+    ]
     done = set(
         LeafEntry.objects.filter(
             assessment=assessment, code__in=wanted, appraised_at__isnull=False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,8 +23,9 @@ from parindex.accounts.permissions import (
     is_council_chair,
     is_secretariat,
 )
+from parindex.accounts.requests import signed_in
 from parindex.assessments import appraisal, appraisal_selectors, selectors, workflow
-from parindex.assessments.errors import AssessmentError, ConflictError
+from parindex.assessments.errors import AssessmentError, ConflictError, refusal
 from parindex.assessments.models import (
     Assessment,
     Cycle,
@@ -35,15 +37,9 @@ from parindex.assessments.models import (
 from parindex.results.services import PublicationError, publication_publish
 
 
-def _signed_in(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
-def _texts(error: AssessmentError) -> list[str]:
-    return [str(message) for message in error.messages]
+def _about(code: str, text: str) -> str:
+    """`code: text`, without the code twice when the service's text already starts with it."""
+    return text if text.startswith((f"{code}:", f"{code} ")) else f"{code}: {text}"
 
 
 def _visible_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
@@ -109,7 +105,7 @@ def appraise(request: HttpRequest, sheet_id: int, code: str) -> HttpResponse:
             value=request.POST.get("value", ""),
             reason=request.POST.get("reason", ""),
             expected_version=version,
-            by=_signed_in(request),
+            by=signed_in(request),
         )
     except ConflictError as error:
         messages.error(
@@ -118,8 +114,8 @@ def appraise(request: HttpRequest, sheet_id: int, code: str) -> HttpResponse:
             % {"reason": str(error), "value": error.current.value},
         )
     except AssessmentError as error:
-        for text in _texts(error):
-            messages.error(request, f"{assessment.unit.name} · {code}: {text}")
+        for text in refusal(request, error):
+            messages.error(request, f"{assessment.unit.name} · {_about(code, text)}")
     else:
         messages.success(
             request,
@@ -129,6 +125,31 @@ def appraise(request: HttpRequest, sheet_id: int, code: str) -> HttpResponse:
     url = reverse("appraisal:worklist", args=[cycle.pk])
     anchor = f"w-{assessment.pk}-{code}"
     return HttpResponseRedirect(f"{url}?by={'leaf' if by == 'leaf' else 'unit'}#{anchor}")
+
+
+@login_required
+@require_POST
+def confirm_remaining(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """Confirm every value of one unit that the appraiser's agencies have not appraised yet."""
+    assessment = _visible_sheet(request, sheet_id)
+    cycle = assessment.cycle
+    if not appraisal_selectors.appraiser_agencies_in(request.user, cycle):
+        raise Http404
+    try:
+        confirmed = appraisal.appraisals_confirm_remaining(
+            assessment=assessment, by=signed_in(request)
+        )
+    except AssessmentError as error:
+        for text in refusal(request, error):
+            messages.error(request, f"{assessment.unit.name} · {text}")
+    else:
+        messages.success(
+            request,
+            _("%(unit)s: %(count)s values confirmed as the unit gave them.")
+            % {"unit": assessment.unit.name, "count": len(confirmed)},
+        )
+    url = reverse("appraisal:worklist", args=[cycle.pk])
+    return HttpResponseRedirect(f"{url}?by=unit#unit-{assessment.unit.code}")
 
 
 # ---------------------------------------------------------------- the unit's view
@@ -157,21 +178,23 @@ def sheet_changes(request: HttpRequest, sheet_id: int) -> HttpResponse:
 def explain(request: HttpRequest, sheet_id: int, code: str) -> HttpResponse:
     assessment = _visible_sheet(request, sheet_id)
     entry = get_object_or_404(LeafEntry.objects.filter(assessment=assessment), code=code)
-    user = _signed_in(request)
+    user = signed_in(request)
     from parindex.assessments.services import evidence_upload
 
     try:
-        appraisal.explanation_submit(
-            entry=entry,
-            argument=request.POST.get("argument", ""),
-            proposed_value=request.POST.get("proposed_value", ""),
-            by=user,
-        )
-        for upload in request.FILES.getlist("files"):
-            evidence_upload(assessment=assessment, file=upload, codes=[code], by=user)
+        # one step for the unit: a refused document must not leave the explanation sent
+        with transaction.atomic():
+            appraisal.explanation_submit(
+                entry=entry,
+                argument=request.POST.get("argument", ""),
+                proposed_value=request.POST.get("proposed_value", ""),
+                by=user,
+            )
+            for upload in request.FILES.getlist("files"):
+                evidence_upload(assessment=assessment, file=upload, codes=[code], by=user)
     except AssessmentError as error:
-        for text in _texts(error):
-            messages.error(request, f"{code}: {text}")
+        for text in refusal(request, error):
+            messages.error(request, _about(code, text))
     else:
         messages.success(request, _("Your explanation of %(code)s was sent.") % {"code": code})
     url = reverse("appraisal:sheet_changes", args=[assessment.pk])
@@ -201,6 +224,7 @@ def explanations(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "may_decide": cycle.phase == Phase.EXPLANATION and (chair or bool(agencies)),
         "pending_total": appraisal_selectors.pending_count(cycle),
         "may_finalise": may_finalise,
+        "notices": workflow.finalisation_notices(cycle) if may_finalise else [],
         "may_publish": may_publish,
         "publications": cycle.publications.order_by("-revision"),
     }
@@ -225,10 +249,10 @@ def decide(request: HttpRequest, explanation_id: int) -> HttpResponse:
             explanation=explanation,
             accept=accept,
             reason=request.POST.get("reason", ""),
-            by=_signed_in(request),
+            by=signed_in(request),
         )
     except AssessmentError as error:
-        for text in _texts(error):
+        for text in refusal(request, error):
             messages.error(request, text)
     else:
         messages.success(
@@ -249,10 +273,10 @@ def finalise(request: HttpRequest, cycle_id: int) -> HttpResponse:
         raise Http404
     try:
         appraisal.cycle_finalise(
-            cycle=cycle, by=_signed_in(request), reason=request.POST.get("reason", "")
+            cycle=cycle, by=signed_in(request), reason=request.POST.get("reason", "")
         )
     except AssessmentError as error:
-        for text in _texts(error):
+        for text in refusal(request, error):
             messages.error(request, text)
     else:
         messages.success(request, _("The cycle is finalised and its results computed."))
@@ -270,7 +294,7 @@ def publish(request: HttpRequest, cycle_id: int) -> HttpResponse:
         raise Http404
     try:
         publication = publication_publish(
-            cycle=cycle, by=_signed_in(request), reason=request.POST.get("reason", "")
+            cycle=cycle, by=signed_in(request), reason=request.POST.get("reason", "")
         )
     except PublicationError as error:
         messages.error(request, str(error))

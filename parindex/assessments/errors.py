@@ -11,14 +11,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
+from django.http import HttpRequest
 from django.utils.functional import Promise, lazy
-from django.utils.translation import get_language
+from django.utils.translation import override
 
+from parindex.accounts.security import security_event
+from parindex.core.language import message_lang
 from parindex.scoring.messages import Message
 
 
 def _render(message: Message) -> str:
-    return message.render("en" if (get_language() or "vi").startswith("en") else "vi")
+    return message.render(message_lang())
 
 
 _lazy_render = lazy(_render, str)
@@ -99,3 +102,12 @@ class SheetIncompleteError(AssessmentError):
     def __init__(self, missing: list[Missing], *messages: str | Promise) -> None:
         super().__init__(*messages)
         self.missing = missing
+
+
+def refusal(request: HttpRequest, error: AssessmentError) -> list[str]:
+    """The messages of a refused action, logged as a security event on the way to the user."""
+    texts = [str(message) for message in error.messages]
+    with override("en"):  # the log reads the same whatever the user's language
+        reasons = [str(message) for message in error.messages]
+    security_event("refused", request, error=type(error).__name__, reasons=reasons)
+    return texts

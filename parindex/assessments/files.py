@@ -9,15 +9,19 @@ damaged or lying archive is refused too, and documents carrying macros are refus
 
 from __future__ import annotations
 
+import hashlib
 import os
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from parindex.assessments.errors import fmt
 
 
 class Stream(Protocol):
@@ -26,6 +30,12 @@ class Stream(Protocol):
     def read(self, n: int = -1, /) -> bytes: ...
     def seek(self, offset: int, whence: int = 0, /) -> int: ...
     def tell(self) -> int: ...
+
+
+class Chunked(Stream, Protocol):
+    """An uploaded file (Django's `File`): a stream read in chunks."""
+
+    def chunks(self, chunk_size: int | None = None) -> Iterator[bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,45 @@ NOT_ACCEPTED = _(
 )
 
 ZIP_BOMB = _("The document expands to far more than its size (a zip bomb).")
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An uploaded document that passed: its kind, size and SHA-256."""
+
+    kind: FileKind
+    size: int
+    sha256: str
+
+    @property
+    def stored_name(self) -> str:
+        """The name it is stored under: its hash, so the same file is one file."""
+        return f"{self.sha256}.{self.kind.extension}"
+
+
+def checked_upload(file: Chunked, limit: int) -> CheckedFile:
+    """Read an upload through once: size limit, not empty, SHA-256, kind from the bytes.
+
+    FileRefusedError says what is wrong; the stream is left at its start for storing.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    file.seek(0)
+    for chunk in file.chunks():
+        size += len(chunk)
+        if size > limit:
+            raise FileRefusedError(
+                fmt(
+                    _("The file is larger than the limit of %(limit)s MB."),
+                    limit=round(limit / 1024 / 1024, 1),
+                )
+            )
+        digest.update(chunk)
+    if size == 0:
+        raise FileRefusedError(_("The file is empty."))
+    kind = sniff(file, size)
+    file.seek(0)
+    return CheckedFile(kind, size, digest.hexdigest())
 
 
 def sniff(stream: Stream, size: int) -> FileKind:

@@ -7,8 +7,9 @@ values to `parindex.scoring.compute`, which is the only code that turns values i
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
@@ -33,30 +34,46 @@ from parindex.scoring.values import is_na, parse_leaf_value
 from parindex.units.models import Unit
 
 Stage = Literal["self", "final"]
+T = TypeVar("T")
 
 # ---------------------------------------------------------------- criteria
 
 
-_CRITERIA: dict[tuple[int, str], CriteriaSet] = {}
-_CRITERIA_LOCK = threading.Lock()
+_FROZEN: dict[tuple[str, int, str], object] = {}
+_FROZEN_LOCK = threading.Lock()
+
+
+def _once_per_text(kind: str, version: CriteriaSetVersion, make: Callable[[], T]) -> T:
+    """What is read from a version, once per process and per text of the version.
+
+    A version's YAML never changes once a cycle uses it (it is frozen), and everything else
+    of it (nodes, appraisers) is rebuilt from that text, so a key holding the text's hash
+    always finds the exact reading of the text.
+    """
+    key = (kind, version.pk, version.sha256)
+    with _FROZEN_LOCK:
+        found = _FROZEN.get(key)
+    if found is None:
+        found = make()
+        with _FROZEN_LOCK:
+            if len(_FROZEN) >= 64:
+                _FROZEN.clear()
+            _FROZEN[key] = found
+    return found  # type: ignore[return-value]
 
 
 def criteria_for(version: CriteriaSetVersion) -> CriteriaSet:
-    """The engine's criteria set of a stored version, parsed once per process.
+    """The engine's criteria set of a stored version, parsed once per process."""
+    return _once_per_text("criteria", version, lambda: criteria_set_of(version))
 
-    A version's YAML never changes once a cycle uses it (it is frozen), and the key includes
-    its hash, so a cached set is always the text's exact reading.
-    """
-    key = (version.pk, version.sha256)
-    with _CRITERIA_LOCK:
-        found = _CRITERIA.get(key)
-    if found is None:
-        found = criteria_set_of(version)
-        with _CRITERIA_LOCK:
-            if len(_CRITERIA) >= 32:
-                _CRITERIA.clear()
-            _CRITERIA[key] = found
-    return found
+
+def nodes_for(version: CriteriaSetVersion) -> tuple[CriterionNode, ...]:
+    """The stored nodes of a version in tree order, read once per process (never change them)."""
+    return _once_per_text(
+        "nodes",
+        version,
+        lambda: tuple(CriterionNode.objects.filter(criteria_set=version).order_by("position")),
+    )
 
 
 def entered_leaves(criteria: CriteriaSet) -> dict[str, Node]:
@@ -99,6 +116,11 @@ def status_board(cycle: Cycle, user: User | object) -> QuerySet[Assessment]:
     )
 
 
+def evidence_visible_to(user: User | object) -> QuerySet[Evidence]:
+    """The documents of the sheets the user may see."""
+    return Evidence.objects.filter(assessment__in=assessments_visible_to(user))
+
+
 # ---------------------------------------------------------------- the sheet
 
 
@@ -110,7 +132,7 @@ class SheetNode:
     entered: bool = False  # a leaf whose value the unit enters
     entry: LeafEntry | None = None
     documents: list[Evidence] = field(default_factory=list)
-    history: list[Change] = field(default_factory=list)
+    history_count: int = 0  # the leaf's changes, read with `leaf_history` when asked for
     result: LeafResult | None = None  # the engine's points, when asked for
 
     @property
@@ -140,24 +162,50 @@ class Sheet:
     result: UnitResult | None = None  # the engine's result for the sheet, when asked for
 
     def missing(self) -> list[Missing]:
-        """What blocks submission: entered leaves with no value, and leaves whose set asks for
-        evidence that have none (a leaf marked not applicable needs no evidence)."""
-        found: list[Missing] = []
-        for leaf in self.leaves.values():
-            if not leaf.entered:
-                continue
-            if not leaf.value.strip():
-                found.append(Missing(leaf.node.code, leaf.node.title, "value"))
-            elif leaf.node.evidence_required and not leaf.documents and not is_na(leaf.value):
-                found.append(Missing(leaf.node.code, leaf.node.title, "evidence"))
-        return found
+        """What blocks submission (`missing_of`)."""
+        documented = {code for code, leaf in self.leaves.items() if leaf.documents}
+        values = {code: leaf.value for code, leaf in self.leaves.items()}
+        nodes = [leaf.node for leaf in self.leaves.values() if leaf.entered]
+        return missing_of(nodes, values, documented)
+
+
+def missing_of(
+    entered: Iterable[CriterionNode], values: Mapping[str, str], documented: Collection[str]
+) -> list[Missing]:
+    """What blocks submission: entered leaves with no value, and leaves whose set asks for
+    evidence that have none (a leaf marked not applicable needs no evidence)."""
+    found: list[Missing] = []
+    for node in entered:
+        value = values.get(node.code, "")
+        if not value.strip():
+            found.append(Missing(node.code, node.title, "value"))
+        elif node.evidence_required and node.code not in documented and not is_na(value):
+            found.append(Missing(node.code, node.title, "evidence"))
+    return found
+
+
+def sheet_missing(assessment: Assessment) -> list[Missing]:
+    """`Sheet.missing` without building the sheet (2 queries)."""
+    entered = entered_leaves(criteria_for(assessment.cycle.criteria_set))
+    nodes = [node for node in nodes_for(assessment.cycle.criteria_set) if node.code in entered]
+    values = dict(LeafEntry.objects.filter(assessment=assessment).values_list("code", "value"))
+    documented = set(
+        EvidenceLink.objects.filter(evidence__assessment=assessment).values_list("code", flat=True)
+    )
+    return missing_of(nodes, values, documented)
+
+
+def leaf_history(assessment: Assessment, code: str) -> list[Change]:
+    """Every change of one leaf of a sheet, oldest first, with who made it."""
+    found = Change.objects.filter(assessment=assessment, code=code).select_related("by")
+    return list(found.order_by("at", "id"))
 
 
 def sheet_for(assessment: Assessment) -> Sheet:
-    """The sheet: the set's tree with each leaf's entry, documents and history (5 queries)."""
+    """The sheet: the set's tree with each leaf's entry, documents and number of changes
+    (4 queries; the tree itself is read once per process)."""
     criteria = criteria_for(assessment.cycle.criteria_set)
     entered = entered_leaves(criteria)
-    nodes = CriterionNode.objects.filter(criteria_set_id=assessment.cycle.criteria_set_id)
     entries = {entry.code: entry for entry in LeafEntry.objects.filter(assessment=assessment)}
     documents = list(
         Evidence.objects.filter(assessment=assessment)
@@ -166,11 +214,17 @@ def sheet_for(assessment: Assessment) -> Sheet:
     )
     by_id = {document.pk: document for document in documents}
     links = EvidenceLink.objects.filter(evidence__assessment=assessment).order_by("evidence_id")
-    history = Change.objects.filter(assessment=assessment).exclude(code="").select_related("by")
+    changes = (
+        Change.objects.filter(assessment=assessment)
+        .exclude(code="")
+        .values("code")
+        .annotate(count=Count("id"))
+        .values_list("code", "count")
+    )
 
     fields: list[SheetField] = []
     leaves: dict[str, SheetNode] = {}
-    for node in nodes.order_by("position"):
+    for node in nodes_for(assessment.cycle.criteria_set):
         item = SheetNode(node, entered=node.code in entered, entry=entries.get(node.code))
         if node.parent_id is None:
             fields.append(SheetField(node, []))
@@ -180,16 +234,21 @@ def sheet_for(assessment: Assessment) -> Sheet:
     for code, evidence_id in links.values_list("code", "evidence_id"):
         if code in leaves:
             leaves[code].documents.append(by_id[evidence_id])
-    for change in history.order_by("at", "id"):
-        if change.code in leaves:
-            leaves[change.code].history.append(change)
+    for code, count in changes:
+        if code in leaves:
+            leaves[code].history_count = count
     return Sheet(assessment, fields, leaves, documents)
 
 
 def sheet_with_points(assessment: Assessment, *, stage: Stage = "self") -> Sheet:
     """The sheet with the engine's points on every leaf, field and the whole (`unit_points`)."""
     sheet = sheet_for(assessment)
-    result = unit_points(assessment, stage=stage)
+    rows = [
+        (code, leaf.entry.value, leaf.entry.appraised_value, leaf.entry.note)
+        for code, leaf in sheet.leaves.items()
+        if leaf.entry is not None
+    ]
+    result = _lone_points(assessment, rows, stage)
     sheet.result = result
     for leaf in result.leaves:
         if leaf.code in sheet.leaves:
@@ -198,6 +257,23 @@ def sheet_with_points(assessment: Assessment, *, stage: Stage = "self") -> Sheet
     for top in sheet.fields:
         top.result = totals.get(top.node.code)
     return sheet
+
+
+def sheet_live(assessment: Assessment) -> tuple[UnitResult, list[Missing]]:
+    """What autosave shows: the sheet's live points and what still blocks its submission
+    (2 queries when the assessment comes with its unit's group and parent)."""
+    rows = list(
+        LeafEntry.objects.filter(assessment=assessment).values_list(
+            "code", "value", "appraised_value", "note"
+        )
+    )
+    documented = set(
+        EvidenceLink.objects.filter(evidence__assessment=assessment).values_list("code", flat=True)
+    )
+    entered = entered_leaves(criteria_for(assessment.cycle.criteria_set))
+    nodes = [node for node in nodes_for(assessment.cycle.criteria_set) if node.code in entered]
+    values = {code: value for code, value, _appraised, _note in rows}
+    return _lone_points(assessment, rows, "self"), missing_of(nodes, values, documented)
 
 
 # ---------------------------------------------------------------- engine input
@@ -231,10 +307,37 @@ def unit_points(assessment: Assessment, *, stage: Stage = "self") -> UnitResult:
     Rank and class are those of a unit alone, hence meaningless here; points, fields, leaves
     and the index are the engine's own.
     """
-    cycle = assessment.cycle
-    inputs = _inputs(cycle, Assessment.objects.filter(pk=assessment.pk), stage)
-    results = compute(criteria_for(cycle.criteria_set), inputs)
-    return results.units[0]
+    rows = LeafEntry.objects.filter(assessment=assessment).values_list(
+        "code", "value", "appraised_value", "note"
+    )
+    return _lone_points(assessment, rows, stage)
+
+
+Row = tuple[str, str, str, str]  # code, value, appraised value, note
+
+
+def _lone_points(assessment: Assessment, rows: Iterable[Row], stage: Stage) -> UnitResult:
+    criteria = criteria_for(assessment.cycle.criteria_set)
+    leaves = {leaf.code: leaf for leaf in criteria.leaves()}
+    unit = assessment.unit
+    lone = EngineUnit(  # lineage plays no part in one sheet's points
+        code=unit.code,
+        name=unit.name,
+        group=unit.group.code if unit.group else "",
+        type=unit.type,
+        parent=unit.parent.code if unit.parent else "",
+    )
+    values: dict[str, Entry] = {}
+    for code, value, appraised, note in rows:
+        text = _staged(value, appraised, stage)
+        if text:
+            values[code] = Entry(parse_leaf_value(leaves[code], text), text, note)
+    return compute(criteria, Inputs(units=(lone,), values={unit.code: values})).units[0]
+
+
+def _staged(value: str, appraised: str, stage: Stage) -> str:
+    """The value the engine reads: the appraised one in the final stage when there is one."""
+    return (appraised if stage == "final" and appraised.strip() else value).strip()
 
 
 def _inputs(cycle: Cycle, assessments: QuerySet[Assessment], stage: Stage) -> Inputs:
@@ -253,7 +356,7 @@ def _inputs(cycle: Cycle, assessments: QuerySet[Assessment], stage: Stage) -> In
         "assessment_id", "code", "value", "appraised_value", "note"
     )
     for assessment_id, code, value, appraised, note in rows:
-        text = (appraised if stage == "final" and appraised.strip() else value).strip()
+        text = _staged(value, appraised, stage)
         if not text:
             continue
         key = (code, text)

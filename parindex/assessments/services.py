@@ -12,15 +12,16 @@ pattern (`_locked`, a workflow check, a `Change` per correction).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,7 @@ from parindex.assessments.errors import (
     bilingual,
     fmt,
 )
-from parindex.assessments.files import FileRefusedError, safe_name, sniff
+from parindex.assessments.files import FileRefusedError, checked_upload, safe_name
 from parindex.assessments.models import (
     Assessment,
     AssessmentStatus,
@@ -53,7 +54,7 @@ from parindex.assessments.models import (
     ReminderSent,
 )
 from parindex.assessments.notifications import EmailNotifier, Notice, Notifier
-from parindex.assessments.selectors import criteria_for, entered_leaves, sheet_for
+from parindex.assessments.selectors import criteria_for, entered_leaves, sheet_missing
 from parindex.criteria.models import CriteriaSetVersion
 from parindex.criteria.services import criteria_set_freeze
 from parindex.scoring.messages import ScoringError
@@ -387,27 +388,11 @@ def evidence_upload(
     assessment = _locked(assessment)
     leaves = _leaves_for_links(assessment, codes)
     _refuse_unless_documents_open(assessment, by, leaves)
-    limit = settings.EVIDENCE_MAX_BYTES
-    digest = hashlib.sha256()
-    size = 0
-    file.seek(0)
-    for chunk in file.chunks():
-        size += len(chunk)
-        if size > limit:
-            raise AssessmentError(
-                fmt(
-                    _("The file is larger than the limit of %(limit)s MB."),
-                    limit=round(limit / 1024 / 1024, 1),
-                )
-            )
-        digest.update(chunk)
-    if size == 0:
-        raise AssessmentError(_("The file is empty."))
     try:
-        kind = sniff(file, size)
+        checked = checked_upload(file, settings.EVIDENCE_MAX_BYTES)
     except FileRefusedError as refused:
         raise AssessmentError(refused.reason) from None
-    sha256 = digest.hexdigest()
+    sha256, size, kind = checked.sha256, checked.size, checked.kind
     evidence = Evidence.objects.filter(assessment=assessment, sha256=sha256).first()
     if evidence is None:
         evidence = Evidence(
@@ -418,11 +403,44 @@ def evidence_upload(
             sha256=sha256,
             uploaded_by=by,
         )
-        file.seek(0)
-        evidence.file.save(f"{sha256}.{kind.extension}", file, save=False)
+        evidence.file.save(checked.stored_name, file, save=False)
         evidence.save()
     _link(assessment, evidence, leaves, by)
     return evidence
+
+
+def evidence_orphans_remove(
+    *, older_than: dt.timedelta = dt.timedelta(hours=1), now: dt.datetime | None = None
+) -> list[str]:
+    """Delete stored files that no document names, once older than `older_than`.
+
+    A file is written before its row is committed; when the transaction is rolled back (a
+    later file of the same explanation refused, a crash) the file stays behind with no row.
+    The age guard spares the file of an upload still in flight. Returns the names removed.
+    """
+    storage = Evidence._meta.get_field("file").storage
+    known = set(Evidence.objects.values_list("file", flat=True))
+    cutoff = (now or timezone.now()) - older_than
+    removed: list[str] = []
+    for name in _stored_files(storage, "evidence"):
+        if name not in known and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            removed.append(name)
+    if removed:
+        logger.warning("removed %d evidence file(s) that no document names", len(removed))
+    return removed
+
+
+def _stored_files(storage: Storage, folder: str) -> Iterator[str]:
+    # not storage.exists(folder): object stores have no folders, only names with slashes
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{folder}/{name}"
+    for sub in sorted(folders):
+        yield from _stored_files(storage, f"{folder}/{sub}")
 
 
 def _leaves_for_links(assessment: Assessment, codes: Iterable[str]) -> list[str]:
@@ -490,7 +508,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     ):
         raise NotAllowedError(_("Only the head of the unit submits its sheet."))
     _refuse_unless_open(assessment)
-    missing = sheet_for(assessment).missing()
+    missing = sheet_missing(assessment)
     if missing:
         raise SheetIncompleteError(
             missing,
@@ -542,6 +560,11 @@ def reminders_send(
     return sent
 
 
+def _site_link(path: str) -> str:
+    """The full address of a page for an e-mail, when the site's address is configured."""
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else ""
+
+
 def _remind(
     sheet: Assessment, cycle: Cycle, deadline: dt.datetime, left: int, notifier: Notifier
 ) -> int:
@@ -562,6 +585,7 @@ def _remind(
         "unit": sheet.unit,
         "days": left,
         "deadline": workflow.vn_time(deadline),
+        "link": _site_link(reverse("assessments:sheet", args=[sheet.pk])),
     }
     with translation.override(settings.LANGUAGE_CODE):
         notice = Notice(

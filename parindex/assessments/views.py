@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
-    FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -22,54 +22,61 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from parindex.accounts.models import Role, User
+from parindex.accounts.models import Role
 from parindex.accounts.permissions import (
     assessments_visible_to,
     authority_ids,
     can_edit_sheet,
     can_submit_sheet,
 )
+from parindex.accounts.requests import signed_in
 from parindex.assessments import selectors, services, workflow
 from parindex.assessments.errors import (
     AssessmentError,
     ConflictError,
     NotAllowedError,
     SheetIncompleteError,
+    refusal,
 )
 from parindex.assessments.forms import CycleForm, EntryForm, LinkForm
-from parindex.assessments.models import Assessment, AssessmentStatus, Evidence, Phase
+from parindex.assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Change,
+    Evidence,
+    LeafEntry,
+    Phase,
+)
+from parindex.core.downloads import stored_file_response
+from parindex.core.language import message_lang
 from parindex.formats.results import unit_document
+from parindex.formats.score_sheet import LeafInput, score_sheet_xlsx
+from parindex.results.services import metric_notes_for
+from parindex.site.jinja import texts
 
 ADMINISTERING = (Role.SECRETARIAT, Role.SYSTEM_ADMIN)
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind `login_required`)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _texts(error: AssessmentError) -> list[str]:
-    return [str(message) for message in error.messages]
-
-
 def _visible_sheet(request: HttpRequest, sheet_id: int) -> Assessment:
     visible: QuerySet[Assessment] = assessments_visible_to(request.user)
     return get_object_or_404(
-        visible.select_related("cycle__criteria_set", "cycle__authority", "unit"), pk=sheet_id
+        visible.select_related(
+            "cycle__criteria_set", "cycle__authority", "unit__group", "unit__parent"
+        ),
+        pk=sheet_id,
     )
 
 
@@ -101,9 +108,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         form = CycleForm(request.POST or None, authority_ids=allowed)
         if request.method == "POST" and form.is_valid():
             try:
-                cycle = services.cycle_create(**form.cleaned_data, by=_signed_in(request))
+                cycle = services.cycle_create(**form.cleaned_data, by=signed_in(request))
             except AssessmentError as error:
-                for text in _texts(error):
+                for text in refusal(request, error):
                     form.add_error(None, text)
             else:
                 messages.success(request, _("The cycle has been created."))
@@ -159,11 +166,11 @@ def cycle_advance(request: HttpRequest, cycle_id: int) -> HttpResponse:
         services.cycle_advance(
             cycle=cycle,
             to_phase=request.POST.get("to_phase", ""),
-            by=_signed_in(request),
+            by=signed_in(request),
             reason=request.POST.get("reason", ""),
         )
     except AssessmentError as error:
-        for text in _texts(error):
+        for text in refusal(request, error):
             messages.error(request, text)
     else:
         messages.success(request, _("The cycle has moved to its next phase."))
@@ -181,8 +188,15 @@ def sheet(request: HttpRequest, sheet_id: int) -> HttpResponse:
     closed = workflow.self_assessment_closed(assessment, timezone.now())
     editable = closed is None and can_edit_sheet(request.user, assessment.unit_id)
     criteria = selectors.criteria_for(assessment.cycle.criteria_set)
+    body = {
+        "sheet": page,
+        "editable": editable,
+        "decimals": criteria.decimals,
+        "metric_notes": metric_notes_for(assessment.cycle, assessment.unit.code),
+    }
     context = {
         "sheet": page,
+        "sheet_html": _sheet_part(request, "assessments/sheet_body.html", body),
         "assessment": assessment,
         "cycle": assessment.cycle,
         "decimals": criteria.decimals,
@@ -191,9 +205,37 @@ def sheet(request: HttpRequest, sheet_id: int) -> HttpResponse:
         "closed": closed,
         "can_submit": closed is None and can_submit_sheet(request.user, assessment.unit_id),
         "missing": page.missing(),
+        "documents": _document_choices(page.documents),
         "js_texts": _js_texts(),
     }
     return render(request, "assessments/sheet.html", context)
+
+
+def _sheet_part(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
+    """A part of the sheet rendered by Jinja2, with the sheet's URLs (docs/decisions/0006)."""
+    sheet_id = context["sheet"].assessment.pk
+    urls = {
+        # reversed once per page: a leaf's or document's own part replaces the placeholder
+        "entry": reverse("assessments:entry_save", args=[sheet_id, "__code__"]),
+        "history": reverse("assessments:entry_history", args=[sheet_id, "__code__"]),
+        "download": reverse("assessments:evidence_download", args=[0]).replace("/0/", "/__id__/"),
+        "upload": reverse("assessments:evidence_upload", args=[sheet_id]),
+        "link": reverse("assessments:evidence_link", args=[sheet_id]),
+        "unlink": reverse("assessments:evidence_unlink", args=[sheet_id]),
+    }
+    # one masked token for the page's hundreds of forms (each use of the lazy one masks anew)
+    extra = {
+        "urls": urls,
+        "lang": get_language() or "vi",
+        "csrf_field": csrf_input(request),
+        "t": texts(),
+    }
+    html = render_to_string(template, {**context, **extra}, request=request, using="jinja2")
+    return mark_safe(html)  # rendered by Jinja2, which escapes every value
+
+
+def _document_choices(documents: list[Evidence]) -> list[dict[str, Any]]:
+    return [{"id": document.pk, "name": document.original_name} for document in documents]
 
 
 def _js_texts() -> dict[str, str]:
@@ -214,8 +256,8 @@ def _js_texts() -> dict[str, str]:
     }
 
 
-def _json_error(error: AssessmentError, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"ok": False, "errors": _texts(error), **extra}, status=status)
+def _json_error(texts: list[str], status: int, **extra: Any) -> JsonResponse:
+    return JsonResponse({"ok": False, "errors": texts, **extra}, status=status)
 
 
 @login_required
@@ -237,7 +279,7 @@ def entry_save(request: HttpRequest, sheet_id: int, code: str) -> HttpResponseBa
             value=form.value_text(),
             note=form.cleaned_data["note"],
             expected_version=form.cleaned_data["version"],
-            by=_signed_in(request),
+            by=signed_in(request),
             reason=form.cleaned_data["reason"],
         )
     except ConflictError as error:
@@ -250,7 +292,7 @@ def entry_save(request: HttpRequest, sheet_id: int, code: str) -> HttpResponseBa
             "at": workflow.vn_time(current.at) if current.at else "",
         }
         if _wants_json(request):
-            return _json_error(error, 409, conflict=conflict)
+            return _json_error([str(m) for m in error.messages], 409, conflict=conflict)
         messages.error(
             request,
             _("%(reason)s %(who)s saved “%(value)s” at %(when)s.")
@@ -264,41 +306,60 @@ def entry_save(request: HttpRequest, sheet_id: int, code: str) -> HttpResponseBa
         return _back_to(assessment, code)
     except NotAllowedError as error:
         if _wants_json(request):
-            return _json_error(error, 403)
+            return _json_error(refusal(request, error), 403)
         raise PermissionDenied(str(error)) from None
     except AssessmentError as error:
         if _wants_json(request):
-            return _json_error(error, 400)
-        for text in _texts(error):
+            return _json_error(refusal(request, error), 400)
+        for text in refusal(request, error):
             messages.error(request, f"{code}: {text}")
         return _back_to(assessment, code)
     if not _wants_json(request):
         messages.success(request, _("Criterion %(code)s saved.") % {"code": code})
         return _back_to(assessment, code)
-    return JsonResponse(_saved(request, assessment, code, entry.version))
+    return JsonResponse(_saved(assessment, entry))
 
 
-def _saved(request: HttpRequest, assessment: Assessment, code: str, version: int) -> dict[str, Any]:
-    """What autosave shows after a save: the stored entry, the engine's points, the history."""
-    page = selectors.sheet_with_points(assessment)
+def _saved(assessment: Assessment, entry: LeafEntry) -> dict[str, Any]:
+    """What autosave shows after a save: the stored entry, the engine's points, what is still
+    missing and how many changes the leaf has (its history is fetched when opened)."""
     criteria = selectors.criteria_for(assessment.cycle.criteria_set)
-    item = page.leaves[code]
-    assert page.result is not None
-    result = unit_document(page.result, criteria, criteria.decimals, get_language() or "vi")
-    history = render_to_string("assessments/_history.html", {"item": item}, request=request)
+    points, missing = selectors.sheet_live(assessment)
+    result = unit_document(points, criteria, criteria.decimals, get_language() or "vi")
     return {
         "ok": True,
-        "code": code,
-        "version": version,
-        "value": item.value,
-        "note": item.entry.note if item.entry else "",
+        "code": entry.code,
+        "version": entry.version,
+        "value": entry.value,
+        "note": entry.note,
         "result": {
             key: result[key] for key in ("points", "applicable_max", "index", "fields", "leaves")
         },
-        "history": history,
-        "history_count": len(item.history),
-        "missing": len(page.missing()),
+        "history_count": Change.objects.filter(assessment=assessment, code=entry.code).count(),
+        "missing": len(missing),
     }
+
+
+@login_required
+@require_GET
+def entry_history(request: HttpRequest, sheet_id: int, code: str) -> HttpResponse:
+    """A leaf's changes: the list alone for the sheet's script, a page without it."""
+    assessment = _visible_sheet(request, sheet_id)
+    criteria = selectors.criteria_for(assessment.cycle.criteria_set)
+    if code not in {leaf.code for leaf in criteria.leaves()}:
+        raise Http404
+    history = selectors.leaf_history(assessment, code)
+    html = render_to_string(
+        "assessments/leaf_history.html",
+        {"history": history, "t": texts()},
+        request=request,
+        using="jinja2",
+    )
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(html)
+    safe = mark_safe(html)  # rendered by Jinja2, which escapes every value
+    context = {"assessment": assessment, "code": code, "history_html": safe}
+    return render(request, "assessments/leaf_history_page.html", context)
 
 
 # ---------------------------------------------------------------- evidence
@@ -316,15 +377,15 @@ def _evidence_reply(
         workflow.self_assessment_closed(assessment, timezone.now()) is None
     )
     blocks = {
-        code: render_to_string(
-            "assessments/_evidence.html",
+        code: _sheet_part(
+            request,
+            "assessments/evidence_block.html",
             {"item": page.leaves[code], "sheet": page, "editable": editable},
-            request=request,
         )
         for code in codes
         if code in page.leaves
     }
-    documents = [{"id": d.pk, "name": d.original_name} for d in page.documents]
+    documents = _document_choices(page.documents)
     return JsonResponse(
         {
             "ok": not errors,
@@ -350,12 +411,12 @@ def evidence_upload(request: HttpRequest, sheet_id: int) -> HttpResponseBase:
     for upload in files:
         try:
             services.evidence_upload(
-                assessment=assessment, file=upload, codes=codes, by=_signed_in(request)
+                assessment=assessment, file=upload, codes=codes, by=signed_in(request)
             )
         except NotAllowedError as error:
             raise PermissionDenied(str(error)) from None
         except AssessmentError as error:
-            errors.extend(f"{upload.name}: {text}" for text in _texts(error))
+            errors.extend(f"{upload.name}: {text}" for text in refusal(request, error))
     if not errors and not _wants_json(request):
         messages.success(request, _("The documents have been uploaded."))
     return _evidence_reply(request, assessment, codes, errors)
@@ -380,11 +441,11 @@ def evidence_link(request: HttpRequest, sheet_id: int) -> HttpResponseBase:
     code = form.cleaned_data["code"]
     errors: list[str] = []
     try:
-        services.evidence_link(evidence=evidence, codes=[code], by=_signed_in(request))
+        services.evidence_link(evidence=evidence, codes=[code], by=signed_in(request))
     except NotAllowedError as error:
         raise PermissionDenied(str(error)) from None
     except AssessmentError as error:
-        errors = _texts(error)
+        errors = refusal(request, error)
     return _evidence_reply(request, assessment, [code], errors)
 
 
@@ -397,32 +458,54 @@ def evidence_unlink(request: HttpRequest, sheet_id: int) -> HttpResponseBase:
     errors: list[str] = []
     try:
         services.evidence_unlink(
-            evidence=evidence, code=code, by=_signed_in(request), reason=form.cleaned_data["reason"]
+            evidence=evidence, code=code, by=signed_in(request), reason=form.cleaned_data["reason"]
         )
     except NotAllowedError as error:
         raise PermissionDenied(str(error)) from None
     except AssessmentError as error:
-        errors = _texts(error)
+        errors = refusal(request, error)
     return _evidence_reply(request, assessment, [code], errors)
 
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, evidence_id: int) -> HttpResponseBase:
     """A document, to whoever may see its sheet; never shown inline, never sniffed."""
-    evidence = get_object_or_404(
-        Evidence.objects.filter(assessment__in=assessments_visible_to(request.user)),
-        pk=evidence_id,
+    evidence = get_object_or_404(selectors.evidence_visible_to(request.user), pk=evidence_id)
+    return stored_file_response(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
     )
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
+
+
+# ---------------------------------------------------------------- export
+
+
+@login_required
+@require_GET
+def sheet_export(request: HttpRequest, sheet_id: int) -> HttpResponse:
+    """The sheet as the score sheet provinces print: STT, content, max, self, appraised, final."""
+    assessment = _visible_sheet(request, sheet_id)
+    criteria = selectors.criteria_for(assessment.cycle.criteria_set)
+    inputs = {
+        entry.code: LeafInput(
+            entry.value, entry.appraised_value, entry.note, entry.appraisal_reason
+        )
+        for entry in LeafEntry.objects.filter(assessment=assessment)
+    }
+    content = score_sheet_xlsx(
+        criteria,
+        f"{assessment.unit.name} — {assessment.cycle.title}",
+        selectors.unit_points(assessment, stage="self"),
+        selectors.unit_points(assessment, stage="final"),
+        inputs,
+        message_lang(),
     )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"bang-diem-{assessment.unit.code}-{assessment.cycle.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -434,13 +517,13 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 def sheet_submit(request: HttpRequest, sheet_id: int) -> HttpResponse:
     assessment = _visible_sheet(request, sheet_id)
     try:
-        services.assessment_submit(assessment=assessment, by=_signed_in(request))
+        services.assessment_submit(assessment=assessment, by=signed_in(request))
     except NotAllowedError as error:
         raise PermissionDenied(str(error)) from None
     except SheetIncompleteError as error:
         messages.error(request, str(error))
     except AssessmentError as error:
-        for text in _texts(error):
+        for text in refusal(request, error):
             messages.error(request, text)
     else:
         messages.success(request, _("The sheet has been submitted. Thank you."))

@@ -9,7 +9,7 @@ appraisal, explanation and finalisation services add their rows beside these.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -20,9 +20,18 @@ from django.utils.translation import gettext_lazy as _
 from parindex.accounts.models import Role, User
 from parindex.accounts.permissions import UNIT_ROLES, has_role, is_secretariat, unit_ids
 from parindex.assessments.errors import fmt
-from parindex.assessments.models import Assessment, AssessmentStatus, Phase
+from parindex.assessments.models import Assessment, AssessmentStatus, Cycle, Phase
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")  # deadlines are Vietnamese days and hours
+
+# What the council chair should know before finalising a cycle (e.g. units with too few survey
+# answers): each app that feeds the results adds a function here in its AppConfig.ready().
+FINALISATION_NOTICES: list[Callable[[Cycle], list[str | Promise]]] = []
+
+
+def finalisation_notices(cycle: Cycle) -> list[str | Promise]:
+    return [notice for source in FINALISATION_NOTICES for notice in source(cycle)]
+
 
 CYCLE_PHASES: dict[str, dict[str, tuple[Role, ...]]] = {
     Phase.SETUP: {Phase.SELF_ASSESSMENT: (Role.SECRETARIAT,)},

@@ -240,7 +240,7 @@ def _node_view(node: Node) -> dict[str, str]:
 
 def _code_order(code: str) -> list[tuple[int, int | str]]:
     """`1.2` before `1.10`; letters after numbers."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"[.\-]", code)]
+    return [(0, int(part)) if part.isdecimal() else (1, part) for part in re.split(r"[.\-]", code)]
 
 
 def _show(value: Any) -> str:

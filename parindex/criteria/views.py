@@ -14,12 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from parindex.accounts.models import User
+from parindex.accounts.requests import signed_in
+from parindex.core.language import message_lang
 from parindex.criteria import selectors, services
 from parindex.criteria.files import criteria_yaml_of_upload
 from parindex.criteria.forms import AppraisersForm, CriteriaReviseForm, CriteriaUploadForm
@@ -35,13 +35,9 @@ from parindex.formats.problems import InputError, Problem
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
-
-
 def _problems(error: InputError) -> list[tuple[str, str]]:
     """(where, what) of each problem: `FILE:ROW` or `FILE: key.path`, and the message."""
-    lang = _lang()
+    lang = message_lang()
     rows = []
     for problem in error.problems[:100]:
         rows.append((_where(problem), problem.message.render(lang)))
@@ -54,13 +50,6 @@ def _where(problem: Problem) -> str:
     if problem.path is not None:
         return f"{problem.file}: {problem.path}"
     return problem.file
-
-
-def _signed_in(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _visible(request: HttpRequest, pk: int) -> CriteriaSetVersion:
@@ -131,7 +120,7 @@ def criteria_diff(request: HttpRequest, pk: int) -> HttpResponse:
     version = _visible(request, pk)
     against_pk = request.GET.get("against", "")
     other: CriteriaSetVersion | None
-    if against_pk.isdigit():
+    if against_pk.isdecimal():
         other = get_object_or_404(
             criteria_sets_visible_to(request.user).filter(authority_id=version.authority_id),
             pk=int(against_pk),
@@ -171,7 +160,7 @@ def criteria_upload(request: HttpRequest, authority_code: str) -> HttpResponse:
                 authority=authority,
                 yaml_text=criteria_yaml_of_upload(name, content),
                 name=name,
-                created_by=_signed_in(request),
+                created_by=signed_in(request),
             )
         except InputError as exc:
             problems = _problems(exc)
@@ -209,7 +198,7 @@ def criteria_revise(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data["yaml_text"],
                 )
             result = services.criteria_set_revise(
-                version=version, yaml_text=yaml_text, by=_signed_in(request), name=name
+                version=version, yaml_text=yaml_text, by=signed_in(request), name=name
             )
         except InputError as exc:
             problems = _problems(exc)
@@ -233,7 +222,7 @@ def criteria_appraisers(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = services.criteria_appraisers_assign(
-                version=version, assignments=form.assignments(), by=_signed_in(request)
+                version=version, assignments=form.assignments(), by=signed_in(request)
             )
         except InputError as exc:
             problems = _problems(exc)

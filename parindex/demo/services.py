@@ -1,51 +1,79 @@
-"""The demo province: Sơn La's departments and districts, last year's published results, and
-this year's cycle in appraisal, built through the same services the application uses.
+"""The demo province (*tỉnh mẫu*), built through the same services the application uses.
 
-Everything comes from `examples/` (shipped inside the package as `parindex/demo/data/`): the
-units, the 2014 criteria sets and their values, survey answers and metrics.
+Two evaluating authorities:
+
+- the province of Sơn La (`son_la`): 19 departments and 12 districts; last year's (2013)
+  results of both groups computed and published; this year's departments cycle in
+  **appraisal** (19 sheets filled with evidence, 16 submitted; Home Affairs has confirmed
+  some values of three of them and corrected one each, with a reason); the districts cycle
+  just opened for **self-assessment** (empty sheets: `benchmarks/sheet_load.py` saves into
+  them); the province's 2014 one-stop dossiers of the departments (`one_stop.py`: the 2014
+  holidays and a generated export of 20,000 dossiers, two departments above 10% late), its
+  2014 reform plan (`reform_plan.py`: 27 tasks, done, overdue, progress reports) and its
+  external indices of 2012–2014 (`external_indices.py`: illustrative PCI, PAPI, SIPAS), which
+  feed the 2014 departments' `data` leaves (online_rate, ontime_rate, plan_completion_rate)
+  and their late_rate cap;
+- Thành phố Sơn La (`tp_son_la`, `city.py`), a district-level authority under the province
+  evaluating its 7 wards and 5 communes with its own 2014 set (`data/communes.yaml`, adapted
+  from `examples/2025/communes.yaml`): its cycle has gone through self-assessment (10 of 12
+  sheets submitted, two lack a value and stay drafts) and a complete appraisal by the city's
+  five offices, and is in the **explanation** round: three units had a value corrected, two
+  of them explained (one with a new document, awaiting a decision; one accepted on second
+  appraisal, *phúc tra*), the third accepted the correction.
+
+Why the explanation round is in the city's cycle: a unit can only contest a correction once
+the cycle has left appraisal, so one cycle cannot show both; moving the departments on would
+leave the appraisers nothing to appraise, and the districts must stay open for the sheet
+benchmark. So every phase is on show: appraisal (departments), self-assessment (districts),
+explanation (communes), published (2013).
+
+The services refuse work after a deadline, so the deadlines of the phases the city's cycle
+has passed are set just after the moment of loading: they are past an hour or two later, as
+in a real cycle. Everything else is deterministic: the data are files (`data/`: the province's
+copied from `examples/son-la-2014/`, the city's written by `tests/demo/generate_communes.py`),
+and which units are corrected and explain is fixed by name (`APPRAISED_UNITS`, `city.py`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
-from django.contrib.auth.hashers import make_password
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from parindex.accounts.models import Role, User
 from parindex.accounts.services import membership_grant
 from parindex.assessments.appraisal import entry_appraise
-from parindex.assessments.errors import SheetIncompleteError
-from parindex.assessments.models import Assessment, AssessmentStatus, Cycle, Phase
-from parindex.assessments.selectors import criteria_for, entered_leaves
-from parindex.assessments.services import (
-    assessment_submit,
-    cycle_advance,
-    cycle_create,
-    entry_save,
-    evidence_upload,
-)
+from parindex.assessments.models import AssessmentStatus, Cycle, Phase
+from parindex.assessments.selectors import criteria_for
+from parindex.assessments.services import cycle_advance, cycle_create
 from parindex.criteria.models import CriterionNode
 from parindex.criteria.services import criteria_set_import
-from parindex.formats.answers import read_answers
-from parindex.formats.criteria import parse_criteria
-from parindex.formats.inputs import read_metrics, read_units, read_values, units_for
+from parindex.demo.build import DATA as DATA  # the names the command and tests know here
+from parindex.demo.build import PASSWORD as PASSWORD
+from parindex.demo.build import (
+    Say,
+    evidence_leaves_by_field,
+    example_inputs,
+    lower_value,
+    sheet_fill,
+    unit_people,
+    user_make,
+)
+from parindex.demo.build import pdf as _pdf  # noqa: F401  (the permission matrix test's PDF)
+from parindex.demo.city import city_load
+from parindex.demo.external_indices import external_indices_load
+from parindex.demo.one_stop import one_stop_load
+from parindex.demo.reform_plan import reform_plan_load
 from parindex.results.services import publication_publish, results_compute
-from parindex.scoring.model import BooleanRule, ChoiceRule, Inputs
+from parindex.scoring.model import Inputs
 from parindex.units.models import Authority, Unit, UnitGroup
 from parindex.units.services import units_import
 
-DATA = Path(__file__).resolve().parent / "data"
-PASSWORD = "demo-parindex-2024"  # printed on start: a local demo, not a secret
 LAST_YEAR_DROPPED = 9  # every 9th value row of a unit is missing from last year's results
 
 GROUP_NAMES = {
@@ -53,8 +81,6 @@ GROUP_NAMES = {
     "so_nganh": "Khối sở, ban, ngành",
     "huyen": "Khối UBND các huyện, thành phố",
 }
-
-Say = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -73,7 +99,7 @@ def demo_load(*, say: Say = print) -> list[Login]:
     if demo_exists():
         return demo_logins()
     with transaction.atomic():
-        admin = _user("quan_tri", "Quản trị hệ thống", superuser=True)
+        admin = user_make("quan_tri", "Quản trị hệ thống", superuser=True)
         authority = Authority.objects.create(code="son_la", name="Ủy ban nhân dân tỉnh Sơn La")
         membership_grant(user=admin, authority=authority, role=Role.SYSTEM_ADMIN, by=None)
         for name in ("departments-units.csv", "districts-units.csv"):
@@ -84,10 +110,16 @@ def demo_load(*, say: Say = print) -> list[Login]:
         people = _people(authority)
         _last_year(authority, people["thu_ky"], say)
         _this_year(authority, people, say)
+        secretary = people["thu_ky"]
+        one_stop_load(authority=authority, secretary=secretary, say=say)
+        reform_plan_load(authority=authority, secretary=secretary, people=people, say=say)
+        external_indices_load(authority=authority, secretary=secretary, say=say)
+        city_load(province=authority, admin=admin, say=say)
     return demo_logins()
 
 
 def demo_logins() -> list[Login]:
+    city = "TP Sơn La"
     return [
         Login("Quản trị hệ thống / system admin", "quan_tri", ""),
         Login("Thư ký (Sở Nội vụ) / secretariat", "thu_ky", ""),
@@ -96,30 +128,23 @@ def demo_logins() -> list[Login]:
         Login("Thẩm định viên / appraiser", "tham_dinh.noi_vu", "Sở Nội vụ: lĩnh vực 1, 4, 5, 8"),
         Login("Chủ tịch Hội đồng / council chair", "chu_tich_hd", ""),
         Login("Lãnh đạo (xem) / leader", "lanh_dao", ""),
+        Login("Thư ký / secretariat", "tpsl.thu_ky", f"{city}: Phòng Nội vụ, các xã, phường"),
+        Login("Thẩm định viên / appraiser", "tpsl.tham_dinh.noi_vu", f"{city}: Phòng Nội vụ"),
+        Login("Chủ tịch Hội đồng / council chair", "tpsl.chu_tich_hd", city),
+        Login("Quản trị khảo sát / survey admin", "tpsl.khao_sat", f"{city}: điều tra xã hội học"),
+        Login("Đầu mối đơn vị / unit focal point", "p_to_hieu.dau_moi", "Phường Tô Hiệu"),
     ]
 
 
 # ---------------------------------------------------------------- people
 
 
-@functools.cache
-def _password_hash() -> str:
-    return make_password(PASSWORD)  # hashed once: sixty PBKDF2 runs would take half a minute
-
-
-def _user(username: str, name: str, *, superuser: bool = False) -> User:
-    user = User(username=username, first_name=name, is_staff=superuser, is_superuser=superuser)
-    user.password = _password_hash()
-    user.save()
-    return user
-
-
 def _people(authority: Authority) -> dict[str, User]:
     people = {
-        "thu_ky": _user("thu_ky", "Thư ký Hội đồng thẩm định"),
-        "chu_tich_hd": _user("chu_tich_hd", "Chủ tịch Hội đồng"),
-        "lanh_dao": _user("lanh_dao", "Lãnh đạo UBND tỉnh"),
-        "tham_dinh.noi_vu": _user("tham_dinh.noi_vu", "Thẩm định viên Sở Nội vụ"),
+        "thu_ky": user_make("thu_ky", "Thư ký Hội đồng thẩm định"),
+        "chu_tich_hd": user_make("chu_tich_hd", "Chủ tịch Hội đồng"),
+        "lanh_dao": user_make("lanh_dao", "Lãnh đạo UBND tỉnh"),
+        "tham_dinh.noi_vu": user_make("tham_dinh.noi_vu", "Thẩm định viên Sở Nội vụ"),
     }
     grants = [
         ("thu_ky", Role.SECRETARIAT, None, ""),
@@ -133,29 +158,11 @@ def _people(authority: Authority) -> dict[str, User]:
             user=people[username], authority=authority, role=role, unit=unit, agency=agency,
             by=None,
         )  # fmt: skip
-    for unit in Unit.objects.filter(authority=authority, group__code__in=["so_nganh", "huyen"]):
-        for role, suffix, title in (
-            (Role.FOCAL_POINT, "dau_moi", "Đầu mối CCHC"),
-            (Role.UNIT_HEAD, "thu_truong", "Thủ trưởng"),
-        ):
-            user = _user(f"{unit.code.lower()}.{suffix}", f"{title} {unit.name}")
-            membership_grant(user=user, authority=authority, role=role, unit=unit, by=None)
-            people[user.username] = user
+    people.update(unit_people(authority, ["so_nganh", "huyen"]))
     return people
 
 
 # ---------------------------------------------------------------- last year, published
-
-
-def _example_inputs(stem: str, yaml_text: str) -> Inputs:
-    criteria = parse_criteria(yaml_text)
-    records = read_units(DATA / f"{stem}-units.csv")
-    units = units_for(records, unit_group=criteria.unit_group, year=criteria.year)
-    codes = {u.code for u in units}
-    values = read_values(DATA / f"{stem}-values.csv", criteria, codes)
-    metrics = read_metrics(DATA / f"{stem}-metrics.csv", codes)
-    tally, _ = read_answers(DATA / f"{stem}-answers.csv", criteria, codes)
-    return Inputs(units=units, values=values, metrics=metrics, survey=tally)
 
 
 def _last_year(authority: Authority, secretary: User, say: Say) -> None:
@@ -177,7 +184,7 @@ def _last_year(authority: Authority, secretary: User, say: Say) -> None:
             title=title,
             phase=Phase.FINALISATION,
         )
-        inputs = _example_inputs(stem, yaml_text)
+        inputs = example_inputs(stem, yaml_text)
         fewer = {
             unit: {
                 code: entry
@@ -227,10 +234,10 @@ def _this_year(authority: Authority, people: dict[str, User], say: Say) -> None:
         by=secretary,
     )
     cycle_advance(cycle=cycle, to_phase=Phase.SELF_ASSESSMENT, by=secretary)
-    inputs = _example_inputs("departments", version.yaml_text)
-    evidence_leaves = _evidence_leaves_by_field(version.pk)
+    inputs = example_inputs("departments", version.yaml_text)
+    evidence_leaves = evidence_leaves_by_field(version.pk)
     for assessment in cycle.assessments.select_related("unit").order_by("unit__code"):
-        _fill(assessment, inputs, people, evidence_leaves)
+        sheet_fill(assessment, inputs, people, evidence_leaves)
     submitted = cycle.assessments.exclude(status=AssessmentStatus.DRAFT).count()
     say(f"  phiếu tự đánh giá đã nộp: {submitted}/{cycle.assessments.count()}")
     cycle_advance(cycle=cycle, to_phase=Phase.APPRAISAL, by=secretary)
@@ -279,7 +286,7 @@ def _appraise(cycle: Cycle, appraiser: User) -> int:
         for entry in mine[:APPRAISED_LEAVES]:
             if not entry.value:
                 continue
-            other = "" if done else _other_value(leaves[entry.code].rule, entry.value)
+            other = "" if done else lower_value(leaves[entry.code].rule, entry.value)
             entry_appraise(
                 entry=entry,
                 value=other or entry.value,
@@ -293,78 +300,4 @@ def _appraise(cycle: Cycle, appraiser: User) -> int:
     return corrected
 
 
-def _other_value(rule: object, value: str) -> str:
-    """A lower value of the same rule (a choice's next option, yes → no), or '' if none."""
-    if isinstance(rule, ChoiceRule):
-        codes = [option.code for option in rule.options]
-        if value in codes and codes.index(value) + 1 < len(codes):
-            return codes[codes.index(value) + 1]
-    if isinstance(rule, BooleanRule) and value.casefold() in ("có", "co", "yes", "1", "true"):
-        return "không"
-    return ""
-
-
-def _evidence_leaves_by_field(version_id: int) -> dict[str, list[str]]:
-    leaves: dict[str, list[str]] = {}
-    for node in CriterionNode.objects.filter(
-        criteria_set_id=version_id, is_leaf=True, evidence_required=True
-    ):
-        leaves.setdefault(node.code.split(".")[0], []).append(node.code)
-    return leaves
-
-
-def _fill(
-    assessment: Assessment,
-    inputs: Inputs,
-    people: dict[str, User],
-    evidence_leaves: dict[str, list[str]],
-) -> None:
-    code = assessment.unit.code.lower()
-    focal, head = people[f"{code}.dau_moi"], people[f"{code}.thu_truong"]
-    entered = entered_leaves(criteria_for(assessment.cycle.criteria_set))
-    for leaf, entry in sorted(inputs.values.get(assessment.unit.code, {}).items()):
-        if leaf not in entered:  # data leaves come from imported data, not from the unit
-            continue
-        entry_save(
-            assessment=assessment,
-            code=leaf,
-            value=entry.text,
-            note=entry.note,
-            expected_version=0,
-            by=focal,
-        )
-    for field, leaves in sorted(evidence_leaves.items()):
-        document = ContentFile(
-            _pdf(f"{assessment.unit.name}: tai lieu kiem chung linh vuc {field}"),
-            name=f"{assessment.unit.code}-linh-vuc-{field}.pdf",
-        )
-        evidence_upload(assessment=assessment, file=document, codes=leaves, by=focal)
-    with contextlib.suppress(SheetIncompleteError):  # incomplete sheets stay in draft, as in life
-        assessment_submit(assessment=assessment, by=head)
-
-
-def _pdf(text: str) -> bytes:
-    """A small, valid one-page PDF saying `text` (ASCII), with a correct xref table."""
-    stream = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode("latin-1", "replace")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+# ---------------------------------------------------------------- the city, in explanation

@@ -22,6 +22,7 @@ from parindex.formats.tables import (
     header_problems,
     is_workbook,
     looks_like_workbook,
+    malformed_csv,
     read_bytes,
     read_workbook_rows,
 )
@@ -186,12 +187,7 @@ def _answers_from_csv(path: Path, display: str, questions: list[str]) -> _Answer
                 ) from exc
             frame = read(truncate=True)  # only empty cells beyond the header
     except pl.exceptions.PolarsError as exc:
-        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
-            decode_utf8(data, display)  # raises, naming the line of the first bad byte
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(
-            [Problem(display, msg("tệp CSV bị lỗi: {e}", "malformed CSV: {e}", e=detail))]
-        ) from exc
+        raise malformed_csv(data, display, exc) from exc
     frame = frame.with_row_index(_ROW)
     first_data_line = skipped + 2
 

@@ -53,7 +53,7 @@ from python_calamine import CalamineWorkbook
 from parindex.formats.criteria import check_criteria_data
 from parindex.formats.criteria_yaml import number_text
 from parindex.formats.problems import InputError, Problem
-from parindex.formats.tables import cell_text
+from parindex.formats.tables import cell_text, unreadable_workbook
 from parindex.formats.yamltree import YamlDocument
 from parindex.scoring.messages import Message, msg
 from parindex.scoring.model import (
@@ -731,7 +731,7 @@ class _Reader:
     def level(self, text: str, line: int, open_levels: int) -> int | None:
         if not text:
             return None
-        level = int(text) if text.isdigit() else 0
+        level = int(text) if text.isdecimal() else 0
         if level < 1:
             self.add(
                 TREE_SHEET,
@@ -987,18 +987,7 @@ def criteria_from_xlsx(source: str | Path | bytes, name: str | None = None) -> C
         tree_rows = _sheet_rows(workbook, tree_index) if tree_index is not None else []
         settings_rows = _sheet_rows(workbook, settings_index) if settings_index is not None else []
     except Exception as exc:  # calamine raises its own error types for every broken file
-        raise InputError(
-            [
-                Problem(
-                    display,
-                    msg(
-                        "không đọc được tệp bảng tính XLSX: {e}",
-                        "not a readable XLSX workbook: {e}",
-                        e=exc,
-                    ),
-                )
-            ]
-        ) from None
+        raise unreadable_workbook(display, exc) from None
     reader = _Reader(display)
     if settings_index is None:
         reader.add(

@@ -45,7 +45,7 @@ def _bad_datetime(text: str) -> ScoringError:
 
 
 def _digits(part: str) -> bool:
-    return part.isdigit() and part.isascii()
+    return part.isdecimal() and part.isascii()
 
 
 def _split_date(text: str) -> tuple[dt.date, str] | None:

@@ -264,3 +264,31 @@ def read_table(path: str | Path, *, required: Sequence[str], display: str | None
     if problems:
         raise InputError(problems)
     return Table(file=name, columns=[column for _, column in named], rows=rows)
+
+
+def unreadable_workbook(display: str, exc: Exception) -> InputError:
+    """The error for bytes a workbook reader could not open (calamine raises its own types)."""
+    return InputError(
+        [
+            Problem(
+                display,
+                msg(
+                    "không đọc được tệp bảng tính XLSX: {e}",
+                    "not a readable XLSX workbook: {e}",
+                    e=exc,
+                ),
+            )
+        ]
+    )
+
+
+def malformed_csv(data: bytes, display: str, exc: Exception) -> InputError:
+    """The error for a CSV polars could not parse: the first bad byte's line when the text is
+    not UTF-8 (raised from here), else polars' first line of explanation."""
+    text = str(exc).strip()
+    if "utf-8" in text.lower() or "utf8" in text.lower():
+        decode_utf8(data, display)  # raises, naming the line of the first bad byte
+    detail = text.splitlines()[0] if text else type(exc).__name__
+    return InputError(
+        [Problem(display, msg("tệp CSV bị lỗi: {e}", "malformed CSV: {e}", e=detail))]
+    )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 
+from parindex.assessments.api import ProblemOut
 from parindex.results import selectors
 
 router = Router(auth=None)
@@ -53,7 +54,8 @@ def published_cycles(request: HttpRequest) -> list[PublishedCycleOut]:
 
 
 @router.get(
-    "/cycles/{cycle_id}/results", response=SnapshotOut, operation_id="published_results",
+    "/cycles/{cycle_id}/results", response={200: SnapshotOut, 404: ProblemOut},
+    operation_id="published_results",
     summary="The latest published snapshot of a cycle (404 when unpublished)",
 )  # fmt: skip
 def published_results(request: HttpRequest, cycle_id: int) -> SnapshotOut:

@@ -11,22 +11,25 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
 
-from parindex.accounts.models import User
-from parindex.assessments.models import Cycle, Phase
+from parindex.accounts.models import Role, User
+from parindex.assessments import workflow
+from parindex.assessments.models import Cycle, CycleEvent, Phase
 from parindex.criteria.services import criteria_set_of
 from parindex.formats.results import results_document
 from parindex.results.models import ComputedResult, Publication
 from parindex.scoring import ENGINE_VERSION, compute
-from parindex.scoring.model import NA, Entry, Fraction, Inputs, PreviousResult
+from parindex.scoring.model import NA, Entry, Fraction, Inputs, PreviousResult, SurveyTally
 
 InputsBuilder = Callable[[Cycle], Inputs]
+
+PUBLISHERS = (Role.SECRETARIAT, Role.COUNCIL_CHAIR)
 
 
 class PublicationError(ValueError):
@@ -80,11 +83,69 @@ def _entry_text(entry: Entry) -> str:
     return entry.text
 
 
-def _default_builder(cycle: Cycle) -> Inputs:
+MetricSource = Callable[[Cycle], Mapping[str, Mapping[str, Decimal]]]
+
+# Where a cycle's metrics (`data` leaves, caps) come from: each app that measures something
+# (one-stop dossiers, plan tasks) adds its reader here in its AppConfig.ready().
+METRIC_SOURCES: list[MetricSource] = []
+
+
+def metrics_for(cycle: Cycle) -> dict[str, dict[str, Decimal]]:
+    """Every source's metrics of the cycle's units (unit code → metric → value); a metric
+    given by two sources is an error of configuration, not something to pick from."""
+    merged: dict[str, dict[str, Decimal]] = {}
+    for source in METRIC_SOURCES:
+        for unit, metrics in source(cycle).items():
+            found = merged.setdefault(unit, {})
+            for name, value in metrics.items():
+                if name in found:
+                    raise ValueError(f"metric {name} of {unit} comes from two sources")
+                found[name] = value
+    return merged
+
+
+MetricNotes = Callable[[Cycle, str], Mapping[str, str]]
+
+# Where a unit's metrics come from, in words (file, import time, counts), shown beside the
+# points of its `data` leaves: each metric source's app adds its explainer here.
+METRIC_NOTES: list[MetricNotes] = []
+
+
+def metric_notes_for(cycle: Cycle, unit_code: str) -> dict[str, str]:
+    """Metric name → where the unit's figure comes from, in the active language."""
+    notes: dict[str, str] = {}
+    for explain in METRIC_NOTES:
+        notes.update({name: str(text) for name, text in explain(cycle, unit_code).items()})
+    return notes
+
+
+SurveySource = Callable[[Cycle], SurveyTally | None]
+
+# Where a cycle's survey answers come from: the survey app adds its tally reader here.
+SURVEY_SOURCES: list[SurveySource] = []
+
+
+def survey_for(cycle: Cycle) -> SurveyTally | None:
+    """The cycle's survey tally, when a source has one (at most one source may)."""
+    tallies = [tally for source in SURVEY_SOURCES if (tally := source(cycle)) is not None]
+    if len(tallies) > 1:
+        raise ValueError(f"the survey of cycle {cycle.pk} comes from two sources")
+    return tallies[0] if tallies else None
+
+
+def cycle_inputs_final(cycle: Cycle) -> Inputs:
+    """The engine's input for a cycle's final results: final sheet values, every metric
+    source's metrics, the survey tally."""
     from parindex.assessments.selectors import engine_inputs_for
 
     inputs: Inputs = engine_inputs_for(cycle, stage="final")
-    return inputs
+    metrics = metrics_for(cycle)
+    survey = survey_for(cycle)
+    return dataclasses.replace(
+        inputs,
+        metrics=metrics or inputs.metrics,
+        survey=survey if survey is not None else inputs.survey,
+    )
 
 
 @transaction.atomic
@@ -93,7 +154,7 @@ def results_compute(
 ) -> ComputedResult:
     """Run the engine on the cycle's final values and keep its result with version and hash."""
     criteria = criteria_set_of(cycle.criteria_set)
-    inputs = (build or _default_builder)(cycle)
+    inputs = (build or cycle_inputs_final)(cycle)
     if inputs.previous is None:
         inputs = dataclasses.replace(inputs, previous=previous_year_results(cycle))
     results = compute(criteria, inputs)
@@ -116,6 +177,11 @@ def publication_publish(
     correction and needs a reason, shown beside it on the public page.
     """
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if not workflow.holds_any(by, PUBLISHERS, authority_id=cycle.authority_id):
+        raise PublicationError(
+            "Chỉ thư ký hoặc Chủ tịch Hội đồng công bố kết quả "
+            "(only the secretariat or the council chair publishes)"
+        )
     if cycle.phase not in (Phase.FINALISATION, Phase.PUBLISHED):
         raise PublicationError(
             "Chỉ công bố được khi kỳ đánh giá đã ở bước hoàn thiện kết quả "
@@ -149,6 +215,13 @@ def publication_publish(
         published_by=by,
     )
     if cycle.phase != Phase.PUBLISHED:
+        CycleEvent.objects.create(
+            cycle=cycle,
+            old_phase=cycle.phase,
+            new_phase=Phase.PUBLISHED,
+            reason=reason.strip(),
+            by=by,
+        )
         cycle.phase = Phase.PUBLISHED
         cycle.save(update_fields=["phase", "updated_at"])
     return publication

@@ -10,7 +10,9 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
@@ -117,7 +119,28 @@ class ParindexAPI(NinjaAPI):
         components.setdefault("schemas", {}).update(extra["components"]["schemas"])
         schema["info"]["summary"] = extra["info"]["summary"]
         schema["info"]["license"] = extra["info"]["license"]
+        _document_validation_errors(schema)
         return schema
+
+
+def _document_validation_errors(schema: dict[str, Any]) -> None:
+    """Every operation that reads parameters or a body answers 422 with ninja's list of
+    problems when they do not fit the schema (found by schemathesis: it was undocumented)."""
+    schema["components"]["schemas"]["ValidationErrorOut"] = {
+        "type": "object",
+        "required": ["detail"],
+        "properties": {"detail": {"type": "array", "items": {"type": "object"}}},
+    }
+    answer = {
+        "description": "The parameters or the body do not fit the schema",
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ValidationErrorOut"}}
+        },
+    }
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            if operation.get("parameters") or operation.get("requestBody"):
+                operation["responses"].setdefault("422", answer)
 
 
 api = ParindexAPI(
@@ -133,12 +156,29 @@ api = ParindexAPI(
 
 def _add_routers() -> None:
     from parindex.accounts.api import router as accounts
+    from parindex.assessments import api as assessments
+    from parindex.assessments.appraisal_api import appraisals
+    from parindex.assessments.errors import AssessmentError
     from parindex.results.api import router as results
     from parindex.units.api import router as units
 
     api.add_router("/", accounts, tags=["accounts"])
     api.add_router("/", units, tags=["units"])
+    api.add_router("/", assessments.cycles, tags=["cycles"])
+    api.add_router("/", assessments.sheets, tags=["self-assessment"])
+    api.add_router("/", appraisals, tags=["appraisal"])
     api.add_router("/public", results, tags=["public results"])
+    api.add_exception_handler(Http404, assessments.not_found)
+    api.add_exception_handler(HttpError, _http_error)
+    api.add_exception_handler(AssessmentError, assessments.refusal)
+
+
+def _http_error(request: HttpRequest, error: object) -> HttpResponse:
+    """ninja's own refusals (400 for a body that is not JSON) in the shape of every other
+    refusal, `{"detail", "problems"}`, as the operations document it."""
+    assert isinstance(error, HttpError)
+    body = {"detail": str(error), "problems": []}
+    return api.create_response(request, body, status=error.status_code)
 
 
 _add_routers()

@@ -20,6 +20,11 @@ class AuthorityOut(Schema):
     name: str
 
 
+class NotFoundOut(Schema):
+    detail: str
+    problems: list[str]
+
+
 class UnitOut(Schema):
     code: str
     name: str
@@ -41,7 +46,8 @@ def authorities_list(request: HttpRequest) -> list[AuthorityOut]:
 
 
 @router.get(
-    "/authorities/{code}/units", response=list[UnitOut], operation_id="units_list",
+    "/authorities/{code}/units", response={200: list[UnitOut], 404: NotFoundOut},
+    operation_id="units_list",
     summary="The units of an authority the user may see (404 for another authority)",
 )  # fmt: skip
 def units_list(request: HttpRequest, code: str) -> list[UnitOut]:

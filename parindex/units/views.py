@@ -3,30 +3,23 @@ call one service or selector, render)."""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import groupby
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from parindex.accounts.models import User
+from parindex.accounts.requests import signed_in
+from parindex.core.language import message_lang
+from parindex.core.uploads import saved_upload
 from parindex.formats.problems import InputError
 from parindex.units import selectors, services
 from parindex.units.forms import UnitsImportForm
-
-
-def _message_lang() -> str:
-    return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
 @login_required
@@ -76,12 +69,12 @@ def units_import(request: HttpRequest, authority_code: str) -> HttpResponse:
         upload: UploadedFile = form.cleaned_data["file"]
         name = Path(upload.name or "units.csv").name
         try:
-            with _saved(upload, Path(name).suffix.lower()) as path:
+            with saved_upload(upload, Path(name).suffix.lower()) as path:
                 report = services.units_import(
-                    authority=authority, path=path, display_name=name, by=_signed_in(request)
+                    authority=authority, path=path, display_name=name, by=signed_in(request)
                 )
         except InputError as exc:
-            lang = _message_lang()
+            lang = message_lang()
             problems = [(problem.line, problem.message.render(lang)) for problem in exc.problems]
         else:
             messages.success(
@@ -103,22 +96,3 @@ def units_import(request: HttpRequest, authority_code: str) -> HttpResponse:
         "units/units_import.html",
         {"authority": authority, "form": form, "problems": problems},
     )
-
-
-@contextmanager
-def _saved(upload: UploadedFile, suffix: str) -> Iterator[Path]:
-    """The upload written to a temporary file whose suffix tells the reader its format."""
-    with tempfile.TemporaryDirectory(prefix="parindex-units-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        yield path
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """The signed-in user (the views that call this are behind `login_required`)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user

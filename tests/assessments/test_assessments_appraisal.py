@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 from parindex.assessments.appraisal import (
+    appraisals_confirm_remaining,
     cycle_finalise,
     entry_appraise,
     explanation_decide,
@@ -152,6 +153,36 @@ def test_the_sheet_is_appraised_once_every_leaf_with_an_agency_is():
     assert w.sheet("SO_TP").status == AssessmentStatus.APPRAISED  # the bonus has no agency
     status = Change.objects.filter(kind=ChangeKind.STATUS, new="appraised").get()
     assert status.by == w.tu_phap
+
+
+def test_the_remaining_values_of_ones_agencies_are_confirmed_at_once_and_each_is_kept():
+    w = submitted()
+    appraise(w, "1.2", "70%", reason="Báo cáo chỉ ghi 70%")  # corrected first, one by one
+    confirmed = appraisals_confirm_remaining(assessment=w.sheet("SO_TP"), by=w.noi_vu)
+    assert confirmed == ["1.1.1", "1.1.2"]  # Home Affairs' leaves only; 1.2 already done
+    for code in confirmed:
+        found = entry(w, code)
+        assert (found.appraised_value, found.appraisal_reason) == (found.value, "")
+        assert found.appraised_by == w.noi_vu
+    assert entry(w, "1.2").appraised_value == "70%"  # the correction stays
+    assert entry(w, "2.1").appraised_at is None  # Justice's leaves wait for Justice
+    rows = Change.objects.filter(kind=ChangeKind.APPRAISAL, by=w.noi_vu).order_by("id")
+    assert [row.code for row in rows] == ["1.2", "1.1.1", "1.1.2"]
+    assert appraisals_confirm_remaining(assessment=w.sheet("SO_TP"), by=w.noi_vu) == []
+    assert w.sheet("SO_TP").status == AssessmentStatus.SUBMITTED
+    assert appraisals_confirm_remaining(assessment=w.sheet("SO_TP"), by=w.tu_phap) == [
+        "2.1",
+        "2.2",
+    ]
+    assert w.sheet("SO_TP").status == AssessmentStatus.APPRAISED
+
+
+def test_confirming_the_rest_is_refused_outside_the_appraisal_phase_and_changes_nothing():
+    w = submitted()
+    move(w.cycle, Phase.EXPLANATION)
+    with pytest.raises(AssessmentError):
+        appraisals_confirm_remaining(assessment=w.sheet("SO_TP"), by=w.noi_vu)
+    assert not Change.objects.filter(kind=ChangeKind.APPRAISAL).exists()
 
 
 # ---------------------------------------------------------------- explanation

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 from appraisal_builders import entry, move, submitted
-from assessment_builders import pdf_bytes
+from assessment_builders import EXE, pdf_bytes
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from parindex.assessments.appraisal import entry_appraise
 from parindex.assessments.models import (
     AssessmentStatus,
     Explanation,
@@ -104,6 +105,25 @@ def test_an_appraiser_corrects_on_the_page_and_the_unit_sees_and_explains_it():
     assert entry(w, "1.2").appraised_value == "85%"
 
 
+def test_a_refused_document_leaves_the_explanation_unsent_so_the_unit_can_send_it_again():
+    w = submitted()
+    found = entry(w, "1.2")
+    entry_appraise(
+        entry=found, value="70%", reason="r", expected_version=found.version, by=w.noi_vu
+    )
+    move(w.cycle, Phase.EXPLANATION)
+    unit = signed_in(w.focal["SO_TP"])
+    action = reverse("appraisal:explain", args=[found.assessment_id, "1.2"])
+    page = unit.post(
+        action, {"argument": "Có báo cáo", "files": SimpleUploadedFile("a.exe", EXE)}, follow=True
+    )
+    assert [m.level_tag for m in page.context["messages"]] == ["error"]
+    assert not Explanation.objects.exists()
+    assert w.sheet("SO_TP").status == AssessmentStatus.SUBMITTED  # not explained
+    unit.post(action, {"argument": "Có báo cáo"})
+    assert Explanation.objects.get().argument == "Có báo cáo"
+
+
 def test_another_units_people_cannot_see_a_sheets_changes():
     w = submitted()
     url = reverse("appraisal:sheet_changes", args=[w.sheet("SO_TP").pk])
@@ -146,3 +166,47 @@ def test_the_cycle_and_sheet_pages_link_to_the_appraisal_pages_for_the_right_peo
     )
     sheet = signed_in(w.head["SO_TP"]).get(reverse("assessments:sheet", args=[w.sheet("SO_TP").pk]))
     assert reverse("appraisal:sheet_changes", args=[w.sheet("SO_TP").pk]) in sheet.content.decode()
+
+
+def test_the_worklist_confirms_the_rest_of_a_unit_in_one_step(client):  # type: ignore[no-untyped-def]
+    w = submitted()
+    client.force_login(w.noi_vu)
+    page = client.get(reverse("appraisal:worklist", args=[w.cycle.pk])).content.decode()
+    url = reverse("appraisal:confirm_remaining", args=[w.sheet("SO_TP").pk])
+    assert f'action="{url}"' in page
+    answer = client.post(url, follow=True)
+    assert "đã xác nhận 3 giá trị đúng như đơn vị tự đánh giá" in answer.content.decode()
+    assert answer.redirect_chain[-1][0].endswith("#unit-SO_TP")
+    page = client.get(reverse("appraisal:worklist", args=[w.cycle.pk])).content.decode()
+    assert f'action="{url}"' not in page  # nothing left to confirm for this unit
+
+
+def test_the_score_sheet_exports_self_appraised_and_final_points_per_row(client):  # type: ignore[no-untyped-def]
+    from python_calamine import CalamineWorkbook
+
+    w = submitted()
+    found = entry(w, "1.2")
+    entry_appraise(
+        entry=found, value="70%", reason="=Báo cáo chỉ ghi 70%", expected_version=found.version,
+        by=w.noi_vu,
+    )  # fmt: skip
+    client.force_login(w.focal["SO_TP"])
+    url = reverse("assessments:sheet_export", args=[w.sheet("SO_TP").pk])
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"] == 'attachment; filename="bang-diem-SO_TP-2024.xlsx"'
+    path = settings.MEDIA_ROOT / "bang-diem.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(answer.content)
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[2][:4] == ["STT", "Nội dung", "Điểm tối đa", "Tự đánh giá"]
+    by_code = {row[0]: row for row in rows[3:] if row[0]}
+    assert by_code["1.2"][2:7] == [3, "85%", 2, "70%", 0]
+    assert by_code["1.2"][7] == "ghi chú 1.2; =Báo cáo chỉ ghi 70%"  # the note, then the reason
+    assert by_code["1.1"][4] == 3 and by_code["1.1"][6] == 3  # a group: its leaves' sum
+    assert by_code["1"][4] == 5 and by_code["1"][6] == 3
+    assert rows[-1][1] == "Tổng điểm"
+    assert (rows[-1][4], rows[-1][6]) == (12.1, 10.1)
+    other = Client()
+    other.force_login(w.focal["SO_NV"])
+    assert other.get(url).status_code == 404

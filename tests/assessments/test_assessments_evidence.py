@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import os
+import time
 import zipfile
 from pathlib import Path
 
@@ -11,13 +14,19 @@ import pytest
 from assessment_builders import EXE, build, docx_bytes, pdf_bytes, png_bytes, zip_bomb_bytes
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
 from parindex.assessments.errors import AssessmentError, InvalidValueError, NotAllowedError
 from parindex.assessments.files import NOT_ACCEPTED, PDF, PNG, safe_name, sniff
 from parindex.assessments.models import Change, Evidence, EvidenceLink
-from parindex.assessments.services import evidence_link, evidence_unlink, evidence_upload
+from parindex.assessments.services import (
+    evidence_link,
+    evidence_orphans_remove,
+    evidence_unlink,
+    evidence_upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,3 +227,31 @@ def test_an_upload_file_object_or_a_plain_content_file_both_work():
         by=world.focal["SO_NV"],
     )
     assert evidence.content_type == "application/pdf"
+
+
+def test_files_that_no_document_names_are_removed_once_old_enough(media_root: Path):
+    world = build()
+    kept = upload(world, pdf_bytes())
+    folder = media_root / "evidence" / "2026" / "11"
+    folder.mkdir(parents=True, exist_ok=True)
+    old_orphan = folder / "left-by-a-rollback.pdf"
+    young_orphan = folder / "upload-in-flight.pdf"
+    for path in (old_orphan, young_orphan):
+        path.write_bytes(pdf_bytes("orphan"))
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(old_orphan, (two_hours_ago, two_hours_ago))
+
+    out = io.StringIO()
+    call_command("remove_orphan_evidence", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "removed evidence/2026/11/left-by-a-rollback.pdf",
+        "1 orphan file(s) removed",
+    ]
+    assert not old_orphan.exists()
+    assert young_orphan.exists()  # within the hour: maybe an upload about to be committed
+    assert Path(kept.file.path).exists()
+    assert evidence_orphans_remove(older_than=dt.timedelta(0)) == [
+        "evidence/2026/11/upload-in-flight.pdf"
+    ]
+    assert Path(kept.file.path).exists()  # a document's own file is never touched

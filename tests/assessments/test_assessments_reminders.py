@@ -53,6 +53,17 @@ def test_three_days_before_the_deadline_the_people_of_each_unsubmitted_unit_get_
     assert "Sở SO_NV" in message.subject
     assert "31/03/2024 17:00" in message.body
     assert world.cycle.title in message.body
+    assert "http" not in message.body  # no site address configured: no link
+
+
+def test_a_reminder_links_to_the_sheet_when_the_sites_address_is_known(settings):  # type: ignore[no-untyped-def]
+    settings.SITE_URL = "https://cchc.sonla.gov.vn"
+    world = build()
+    at_deadline(world, DEADLINE)
+    reminders_send(now=dt.datetime(2024, 3, 28, 8, 0, tzinfo=VN))
+    to_so_nv = next(m for m in mail.outbox if m.to == ["dau_moi_so_nv@example.vn"])
+    link = f"https://cchc.sonla.gov.vn/cycles/sheets/{world.sheet('SO_NV').pk}/"
+    assert f"Mở phiếu: {link}" in to_so_nv.body
 
 
 def test_reminders_go_on_the_vietnamese_calendar_day_and_only_once():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -164,7 +166,8 @@ def test_the_secretariat_reads_a_sheet_without_inputs():
     response = client_for(world.secretariat).get(sheet_url(world))
     assert response.status_code == 200
     assert b"data-entry=" not in response.content
-    assert b"sheet.js" not in response.content
+    assert b"data-upload-form" not in response.content
+    assert b"data-link-form" not in response.content
 
 
 def test_autosave_saves_and_returns_the_engines_points_and_the_history():
@@ -184,10 +187,32 @@ def test_autosave_saves_and_returns_the_engines_points_and_the_history():
     assert data["result"]["points"] == 3.6
     assert data["result"]["index"] == 18  # 3.6 / 20
     assert [f["points"] for f in data["result"]["fields"]] == [0, 3.6]
-    assert "45/50" in data["history"]
     assert data["history_count"] == 2  # the value and the note
+    history_url = reverse("assessments:entry_history", args=[world.sheet().pk, "2.1"])
+    history = client.get(history_url, HTTP_X_REQUESTED_WITH="fetch").content.decode()
+    assert "<del>∅</del> → <ins>45/50</ins>" in history
+    assert "Theo sổ theo dõi" in history
+    assert "<html" not in history  # the list alone, for the sheet's script
     assert data["missing"] == 5  # the five other leaves have no value yet
     assert LeafEntry.objects.get(code="2.1").value == "45/50"
+
+
+def test_a_leafs_history_is_a_page_of_its_own_without_script():
+    world = build()
+    client = client_for(world.focal["SO_NV"])
+    client.post(save_url(world, "2.2"), {"value": "3", "version": 0, "note": "<b>x</b>"}, **JSON)
+    client.post(save_url(world, "2.2"), {"value": "4", "version": 1, "note": "<b>x</b>"}, **JSON)
+    page = client.get(sheet_url(world)).content.decode()
+    url = reverse("assessments:entry_history", args=[world.sheet().pk, "2.2"])
+    assert f'data-history-url="{url}"' in page
+    assert "data-history-count>3<" in page  # two values and a note
+    history = client.get(url).content.decode()
+    assert "<html" in history
+    assert history.index("<ins>3</ins>") < history.index("<ins>4</ins>")  # oldest first
+    assert "&lt;b&gt;x&lt;/b&gt;" in history and "<b>x</b>" not in history
+    assert client.get(url.replace("2.2", "9.9")).status_code == 404  # no such leaf
+    other = client_for(world.focal["SO_TP"]).get(url)
+    assert other.status_code == 404  # another unit's sheet
 
 
 def test_autosave_reports_a_value_that_does_not_fit_in_the_pages_language():
@@ -379,3 +404,44 @@ def test_the_sheet_page_needs_a_bounded_number_of_queries(django_assert_max_num_
     client.get(url)
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def security_log(caplog):  # type: ignore[no-untyped-def]
+    """The `parindex.security` records, as the JSON objects they carry."""
+    caplog.set_level(logging.WARNING, logger="parindex.security")
+    return lambda: [
+        json.loads(r.getMessage()) for r in caplog.records if r.name == "parindex.security"
+    ]
+
+
+def test_a_refused_save_is_logged_as_a_security_event_and_changes_nothing(security_log):
+    world = build()
+    sheet = world.sheet()
+    sheet.status = AssessmentStatus.SUBMITTED
+    sheet.save()
+    client = client_for(world.focal["SO_NV"])
+    response = client.post(save_url(world, "1.2"), {"value": "0.5", "version": 0}, **JSON)
+    assert response.status_code == 400
+    assert not LeafEntry.objects.filter(assessment=sheet).exists()
+    [event] = security_log()
+    assert event["event"] == "refused"
+    assert event["user"] == world.focal["SO_NV"].username
+    assert event["path"] == save_url(world, "1.2")
+    assert event["method"] == "POST"
+    assert "submitted" in " ".join(event["reasons"])  # in English, whatever the page's language
+    assert "0.5" not in json.dumps(event)  # never the values sent
+
+
+def test_asking_for_another_units_sheet_is_logged(security_log):
+    world = build()
+    assert client_for(world.focal["SO_TP"]).get(sheet_url(world)).status_code == 404
+    assert security_log() == [
+        {
+            "event": "not_found",
+            "user": world.focal["SO_TP"].username,
+            "ip": "127.0.0.1",
+            "method": "GET",
+            "path": sheet_url(world),
+        }
+    ]

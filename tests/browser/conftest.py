@@ -5,41 +5,17 @@ Skipped (with the reason) when /usr/bin/chromium is not installed; `.ci/run` ins
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = os.environ.get("PARINDEX_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = {"width": 390, "height": 844}
 
-# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls
-# from it.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield launched
-        launched.close()
+# The journeys start from the states the app tests build (`tests/assessments/*_builders.py`).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "assessments"))
 
 
 @pytest.fixture
@@ -50,3 +26,43 @@ def phone(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Evidence files of a journey go to a scratch folder, never to ./demo-data."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def sign_in(browser: Any, live_server: Any) -> Iterator[Callable[..., Any]]:
+    """`sign_in(user)`: a fresh browser (its own cookies) where `user` signed in through the
+    login form with the factories' password; `phone=True` for a phone-sized screen."""
+    from factories import TEST_PASSWORD
+
+    from tests.accounts.accounts_browser_steps import two_factor_if_asked
+
+    contexts: list[Any] = []
+
+    def signed_in(user: Any, *, phone: bool = False) -> Any:
+        if phone:
+            context = browser.new_context(
+                viewport=PHONE, locale="vi-VN", is_mobile=True, has_touch=True
+            )
+        else:
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Tên đăng nhập").fill(user.username)
+        page.get_by_label("Mật khẩu").fill(TEST_PASSWORD)
+        page.get_by_role("button", name="Đăng nhập").click()
+        two_factor_if_asked(page, user.username)  # secretariat, council, administrators
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield signed_in
+    for context in contexts:
+        context.close()

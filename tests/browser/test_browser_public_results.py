@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parindex.accounts.models import User
+from parindex.accounts.models import Membership, Role, User
 from parindex.assessments.models import Cycle, Phase
 from parindex.criteria.services import criteria_set_import
 from parindex.results.services import publication_publish, results_compute
@@ -52,7 +52,9 @@ def test_the_public_sees_the_published_ranking_on_a_phone(live_server, phone):
     cycle = make_cycle()
     points = {"A": "9.25", "B": "7.5", "C": "8.25"}
     results_compute(cycle=cycle, build=lambda _cycle: inputs(points))
-    publication_publish(cycle=cycle, by=User.objects.create_user("thu_ky"))
+    secretary = User.objects.create_user("thu_ky")
+    Membership.objects.create(user=secretary, authority=cycle.authority, role=Role.SECRETARIAT)
+    publication_publish(cycle=cycle, by=secretary)
 
     phone.goto(f"{live_server.url}/")
     phone.get_by_role("link", name=cycle.title).click()

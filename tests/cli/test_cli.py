@@ -176,6 +176,21 @@ def test_out_file_extension_chooses_xlsx(files, capsys, tmp_path):
     assert sheet[1][3] == 100
 
 
+def test_out_file_extension_or_format_chooses_pdf(files, capsys, tmp_path):
+    target = tmp_path / "ket-qua.pdf"
+    code, out, _ = run(capsys, *compute_args(files, "--lang", "vi", "--out", str(target)))
+    assert (code, out) == (0, "")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Sở A" in text and "100,00" in text  # A's index, written the Vietnamese way
+    other = tmp_path / "report.bin"
+    code, _, _ = run(capsys, *compute_args(files, "--format", "pdf", "--out", str(other)))
+    assert code == 0
+    assert other.read_bytes().startswith(b"%PDF-")  # --format wins over the extension
+
+
 def test_bad_value_is_listed_with_file_line_and_nothing_is_written(files, capsys, tmp_path):
     files["values"].write_text(VALUES + "C,1.1,sometimes,\n", encoding="utf-8")
     target = tmp_path / "out.json"

@@ -57,6 +57,19 @@ def test_database_url_selects_postgresql(read_settings) -> None:
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+def test_behind_a_transaction_pooler_there_are_no_server_side_cursors_nor_prepared_statements(
+    read_settings,
+) -> None:
+    url = "postgres://parindex:pw@pgbouncer.example:6432/parindex"
+    direct = read_settings(DATABASE_URL=url)["DATABASES"]["default"]
+    pooled = read_settings(DATABASE_URL=url, PARINDEX_DB_POOLER="transaction")
+    database = pooled["DATABASES"]["default"]
+
+    assert direct["DISABLE_SERVER_SIDE_CURSORS"] is False
+    assert database["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert database["OPTIONS"]["prepare_threshold"] is None
+
+
 def test_the_default_database_is_sqlite_in_the_data_dir(read_settings, tmp_path) -> None:
     data_dir = tmp_path / "elsewhere"
 

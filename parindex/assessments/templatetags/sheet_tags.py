@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,11 +23,16 @@ def pts(number: Any, decimals: int = 2) -> str:
     """Points as people read them: `7,5` in Vietnamese, `7.5` in English; `—` for none."""
     if number is None or number == "":
         return "—"
+    return _points_text(str(number), int(decimals), (get_language() or "vi").startswith("en"))
+
+
+@functools.lru_cache(maxsize=4096)  # a sheet writes the same few numbers hundreds of times
+def _points_text(number: str, decimals: int, english: bool) -> str:
     try:
-        value = quantize(Decimal(str(number)), int(decimals))
+        value = quantize(Decimal(number), decimals)
     except (InvalidOperation, ValueError):
-        return str(number)
-    return plain(value) if (get_language() or "vi").startswith("en") else plain_vi(value)
+        return number
+    return plain(value) if english else plain_vi(value)
 
 
 @register.filter
@@ -111,3 +117,12 @@ def rule_hint(rule: dict[str, Any], max_points: Any) -> str:
             }
         return _("From 0 to %(max)s points.") % {"max": pts(max_points)}
     return ""
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """`mapping[key]` in a template, or "" when it is not there."""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

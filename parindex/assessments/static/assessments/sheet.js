@@ -71,6 +71,29 @@
     if (counter && typeof count === "number") { counter.textContent = String(count); }
   }
 
+  // ------------------------------------------------------------------ a leaf's history
+
+  // fetched when opened (a sheet may hold thousands of changes); rendered and escaped by the server
+  function loadHistory(details) {
+    var target = details.querySelector("[data-history]");
+    details.setAttribute("data-loaded", "1");
+    fetch(details.getAttribute("data-history-url"), {
+      credentials: "same-origin", headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.text();
+    }).then(function (html) { target.innerHTML = html; }, function () {
+      details.removeAttribute("data-loaded");
+      target.textContent = texts.failed;
+    });
+  }
+
+  document.querySelectorAll("details.history[data-history-url]").forEach(function (details) {
+    details.addEventListener("toggle", function () {
+      if (details.open && !details.hasAttribute("data-loaded")) { loadHistory(details); }
+    });
+  });
+
   // ------------------------------------------------------------------ one leaf's form
 
   function Entry(form) {
@@ -89,7 +112,18 @@
     });
     form.addEventListener("submit", function (event) { event.preventDefault(); self.saveNow(); });
     this.syncNotApplicable();
+    this.saved = this.content();
   }
+
+  // What the person entered, without the version and token: a blur after typing fires "change"
+  // again, and saving what the server already holds would only cost a request.
+  Entry.prototype.content = function () {
+    var parts = [];
+    new FormData(this.form).forEach(function (value, name) {
+      if (name !== "version" && name !== "csrfmiddlewaretoken") { parts.push(name + "=" + value); }
+    });
+    return parts.join("&");
+  };
 
   Entry.prototype.valueInputs = function () {
     return this.form.querySelectorAll("[name=value], [name=numerator], [name=denominator]");
@@ -104,7 +138,9 @@
   Entry.prototype.schedule = function () {
     var self = this;
     clearTimeout(this.timer);
-    this.timer = setTimeout(function () { self.saveNow(); }, DELAY);
+    this.timer = setTimeout(function () {
+      if (self.busy || self.content() !== self.saved) { self.saveNow(); }
+    }, DELAY);
   };
 
   Entry.prototype.say = function (text, isError) {
@@ -124,8 +160,12 @@
     this.busy = true;
     this.say(texts.saving, false);
     var self = this;
+    var sent = this.content();
     post(this.form, new FormData(this.form))
-      .then(function (answer) { self.answered(answer); }, function () { self.say(texts.offline, true); })
+      .then(function (answer) {
+        if (answer.status === 200 && answer.data.ok) { self.saved = sent; }
+        self.answered(answer);
+      }, function () { self.say(texts.offline, true); })
       .then(function () {
         self.busy = false;
         if (self.again) { self.again = false; self.saveNow(); }
@@ -142,10 +182,10 @@
       showPoints(data.result);
       showMissing(data.missing);
       var leaf = this.form.closest("[data-leaf]");
-      var history = leaf && leaf.querySelector("[data-history]");
       var count = leaf && leaf.querySelector("[data-history-count]");
-      if (history) { history.innerHTML = data.history; } // rendered and escaped by the server
       if (count) { count.textContent = String(data.history_count); }
+      var history = leaf && leaf.querySelector("details.history");
+      if (history) { history.removeAttribute("data-loaded"); if (history.open) { loadHistory(history); } }
     } else if (answer.status === 409 && data.conflict) {
       this.again = false;
       this.say(texts.failed, true);
@@ -183,6 +223,7 @@
     take.addEventListener("click", function () {
       self.fill(theirs.value, theirs.note);
       self.version.value = theirs.version;
+      self.saved = self.content();
       box.hidden = true;
       self.say("", false);
     });
@@ -307,6 +348,9 @@
       });
     });
   }
+
+  var sheetDocuments = document.getElementById("sheet-documents");
+  if (sheetDocuments) { offerDocuments(JSON.parse(sheetDocuments.textContent)); }
 
   Object.keys(evidenceBlocks).forEach(function (code) {
     var block = evidenceBlocks[code];

@@ -1,0 +1,171 @@
+"""The virtual users of benchmarks/deadline_day.py (run by it: ``locust -f`` this file).
+
+Each user signs in as one unit account (its focal point or its head: two users per unit) and,
+with a pause of `PARINDEX_LOAD_THINK` seconds between actions, opens its sheet, a leaf's
+history and the published results; on a sheet still open it autosaves leaves (with the version
+it last saw, exactly as static/assessments/sheet.js does) and now and then uploads a 1–5 MB PDF.
+Every request is timed, and every save or upload the server acknowledged is written down, so
+that the orchestrator can find each one in the database afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import random
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from locust import HttpUser, between, events, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sheet_load import _form_data, parse_forms
+
+PLAN = json.loads(Path(os.environ["PARINDEX_LOAD_PLAN"]).read_text())
+OUT = Path(os.environ["PARINDEX_LOAD_OUT"])
+THINK = float(os.environ.get("PARINDEX_LOAD_THINK", "5"))
+ACCOUNTS = itertools.cycle(PLAN["accounts"])
+TIMINGS: list[tuple[float, str, float, int, str]] = []  # when, name, ms, status, error
+ACKNOWLEDGED: list[dict[str, Any]] = []
+SPAWNED: list[float] = []  # when the last user had started: the measured phase begins
+
+
+@events.spawning_complete.add_listener
+def _spawned(**_: Any) -> None:
+    SPAWNED.append(time.time())
+
+
+@events.request.add_listener
+def _timed(
+    request_type: str, name: str, response_time: float, response: Any, exception: Any, **_: Any
+) -> None:
+    status = getattr(response, "status_code", 0) or 0
+    TIMINGS.append((time.time(), name, response_time, status, repr(exception) if exception else ""))
+
+
+@events.test_stop.add_listener
+def _written(**_: Any) -> None:
+    spawned = SPAWNED[0] if SPAWNED else 0.0
+    OUT.write_text(
+        json.dumps({"timings": TIMINGS, "acknowledged": ACKNOWLEDGED, "spawned_at": spawned})
+    )
+
+
+def pdf_of(size: int, rng: random.Random) -> bytes:
+    """A PDF of `size` bytes whose stream is random (so every upload is a new document)."""
+    head = b"%PDF-1.4\n1 0 obj\n<< /Length %d >>\nstream\n"
+    tail = b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n"
+    body = rng.randbytes(max(0, size - len(head) - len(tail) - 10))
+    return head % len(body) + body + tail
+
+
+class UnitAccount(HttpUser):
+    wait_time = between(0.4 * THINK, 1.6 * THINK)
+
+    def on_start(self) -> None:
+        self.account = next(ACCOUNTS)
+        self.rng = random.Random(self.account["username"])
+        self.sheet = f"/cycles/sheets/{self.account['sheet_id']}/"
+        self.client.get("/accounts/login/", name="login")
+        self.client.post(
+            "/accounts/login/",
+            data={
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+                "username": self.account["username"],
+                "password": PLAN["password"],
+                "next": self.sheet,
+            },
+            headers={"Referer": f"{self.host}/accounts/login/"},
+            name="login",
+        )
+        self.forms: dict[str, dict[str, Any]] = {}
+        self.versions: dict[str, int] = {}
+        self.open_sheet()
+
+    # ---------------------------------------------------------------- reads
+
+    @task(3)
+    def open_sheet(self) -> None:
+        with self.client.get(self.sheet, name="page: sheet", catch_response=True) as answer:
+            if answer.status_code != 200:
+                answer.failure(f"HTTP {answer.status_code}")
+                return
+            if self.account["editable"]:
+                forms = parse_forms(answer.text)
+                if not forms:
+                    answer.failure("the open sheet shows no editable leaf")
+                    return
+                self.forms = forms
+                self.versions = {code: form["version"] for code, form in forms.items()}
+
+    @task(2)
+    def leaf_history(self) -> None:
+        code = self.rng.choice(self.account["codes"])
+        self.client.get(f"{self.sheet}entries/{code}/history/", name="page: history")
+
+    @task(1)
+    def results(self) -> None:
+        self.client.get(self.rng.choice(PLAN["results"]), name="page: results")
+
+    # ---------------------------------------------------------------- writes
+
+    @task(6)
+    def autosave(self) -> None:
+        if not self.forms:
+            return self.open_sheet()
+        code = self.rng.choice(sorted(self.forms))
+        data = _form_data(self.forms[code], self.rng, self.versions[code])
+        data["note"] = f"lt-{uuid.uuid4().hex}"  # every save changes the leaf; found later
+        with self.client.post(
+            self.forms[code]["action"],
+            data=data,
+            headers=self._json_headers(),
+            name="save",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 200 and answer.json().get("ok"):
+                version = answer.json()["version"]
+                self.versions[code] = version
+                ACKNOWLEDGED.append(
+                    {"kind": "save", "sheet": self.account["sheet_id"], "code": code,
+                     "note": data["note"], "version": version}
+                )  # fmt: skip
+            elif answer.status_code == 409:  # the other account of the unit saved it first
+                self.versions[code] = answer.json()["conflict"]["version"]
+                answer.success()
+            else:
+                answer.failure(f"HTTP {answer.status_code}")
+
+    @task(1)
+    def upload(self) -> None:
+        if not self.forms or self.rng.random() > 0.3:
+            return
+        code = self.rng.choice(sorted(self.forms))
+        content = pdf_of(self.rng.randint(1, 5) * 1024 * 1024, self.rng)
+        with self.client.post(
+            f"{self.sheet}evidence/",
+            data={"code": code},
+            files={"files": (f"kiem-chung-{uuid.uuid4().hex[:8]}.pdf", content, "application/pdf")},
+            headers=self._json_headers(),
+            name="upload",
+            catch_response=True,
+        ) as answer:
+            if answer.status_code == 200 and answer.json().get("ok"):
+                ACKNOWLEDGED.append(
+                    {"kind": "upload", "sheet": self.account["sheet_id"], "code": code,
+                     "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+                )  # fmt: skip
+            else:
+                answer.failure(f"HTTP {answer.status_code}")
+
+    def _json_headers(self) -> dict[str, str]:
+        return {
+            "Accept": "application/json",
+            "X-CSRFToken": self.client.cookies.get("csrftoken", ""),
+            "Referer": f"{self.host}{self.sheet}",
+        }

@@ -1,0 +1,1 @@
+"""The bodies of the `parindex` subcommands that have grown beyond `parindex.cli`."""

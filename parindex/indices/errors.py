@@ -1,0 +1,9 @@
+"""What the index services say when they refuse an action (lazy, translated when shown)."""
+
+from __future__ import annotations
+
+from parindex.assessments.errors import AssessmentError
+
+
+class IndexValueError(AssessmentError):
+    """An index service refused what was asked; shown with `assessments.errors.refusal`."""
