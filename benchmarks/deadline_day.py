@@ -334,6 +334,10 @@ def report(
     for when, name, _ms, status, error in failed[:8]:
         print(f"  +{when - started:6.1f} s {name}: HTTP {status} {error[:120]}")
     print(
+        f"saves and uploads sent again by the users after a 503 or no answer (as the page "
+        f"does; not errors unless the last sending failed): {len(result.get('resent', []))}"
+    )
+    print(
         f"acknowledged writes: {saves} saves, {uploads} uploads; lost: {len(lost)}"
         + (f" ({', '.join(lost[:5])})" if lost else "")
     )

@@ -3,9 +3,10 @@
 Each user signs in as one unit account (its focal point or its head: two users per unit) and,
 with a pause of `PARINDEX_LOAD_THINK` seconds between actions, opens its sheet, a leaf's
 history and the published results; on a sheet still open it autosaves leaves (with the version
-it last saw, exactly as static/assessments/sheet.js does) and now and then uploads a 1–5 MB PDF.
-Every request is timed, and every save or upload the server acknowledged is written down, so
-that the orchestrator can find each one in the database afterwards.
+it last saw, exactly as static/assessments/sheet.js does) and now and then uploads a 1–5 MB PDF;
+like the page, it sends a save or upload again after a 503 or a lost connection. Every request
+is timed, and every save or upload the server acknowledged is written down, so that the
+orchestrator can find each one in the database afterwards.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ ACCOUNTS = itertools.cycle(PLAN["accounts"])
 TIMINGS: list[tuple[float, str, float, int, str]] = []  # when, name, ms, status, error
 ACKNOWLEDGED: list[dict[str, Any]] = []
 SPAWNED: list[float] = []  # when the last user had started: the measured phase begins
+RESENT: list[float] = []  # when a save or upload was sent again after a 503 or no answer
+RESENDS = 8  # as static/assessments/sheet.js
 
 
 @events.spawning_complete.add_listener
@@ -51,9 +54,8 @@ def _timed(
 @events.test_stop.add_listener
 def _written(**_: Any) -> None:
     spawned = SPAWNED[0] if SPAWNED else 0.0
-    OUT.write_text(
-        json.dumps({"timings": TIMINGS, "acknowledged": ACKNOWLEDGED, "spawned_at": spawned})
-    )
+    result = {"timings": TIMINGS, "acknowledged": ACKNOWLEDGED, "spawned_at": spawned}
+    OUT.write_text(json.dumps({**result, "resent": RESENT}))
 
 
 def pdf_of(size: int, rng: random.Random) -> bytes:
@@ -121,25 +123,18 @@ class UnitAccount(HttpUser):
         code = self.rng.choice(sorted(self.forms))
         data = _form_data(self.forms[code], self.rng, self.versions[code])
         data["note"] = f"lt-{uuid.uuid4().hex}"  # every save changes the leaf; found later
-        with self.client.post(
-            self.forms[code]["action"],
-            data=data,
-            headers=self._json_headers(),
-            name="save",
-            catch_response=True,
-        ) as answer:
-            if answer.status_code == 200 and answer.json().get("ok"):
-                version = answer.json()["version"]
-                self.versions[code] = version
-                ACKNOWLEDGED.append(
-                    {"kind": "save", "sheet": self.account["sheet_id"], "code": code,
-                     "note": data["note"], "version": version}
-                )  # fmt: skip
-            elif answer.status_code == 409:  # the other account of the unit saved it first
-                self.versions[code] = answer.json()["conflict"]["version"]
-                answer.success()
-            else:
-                answer.failure(f"HTTP {answer.status_code}")
+        answer = self._post(self.forms[code]["action"], "save", data=data)
+        if answer is None:
+            return
+        if answer.status_code == 200 and answer.json().get("ok"):
+            version = answer.json()["version"]
+            self.versions[code] = version
+            ACKNOWLEDGED.append(
+                {"kind": "save", "sheet": self.account["sheet_id"], "code": code,
+                 "note": data["note"], "version": version}
+            )  # fmt: skip
+        elif answer.status_code == 409:  # the other account of the unit saved it first
+            self.versions[code] = answer.json()["conflict"]["version"]
 
     @task(1)
     def upload(self) -> None:
@@ -147,21 +142,38 @@ class UnitAccount(HttpUser):
             return
         code = self.rng.choice(sorted(self.forms))
         content = pdf_of(self.rng.randint(1, 5) * 1024 * 1024, self.rng)
-        with self.client.post(
-            f"{self.sheet}evidence/",
-            data={"code": code},
-            files={"files": (f"kiem-chung-{uuid.uuid4().hex[:8]}.pdf", content, "application/pdf")},
-            headers=self._json_headers(),
-            name="upload",
-            catch_response=True,
-        ) as answer:
-            if answer.status_code == 200 and answer.json().get("ok"):
-                ACKNOWLEDGED.append(
-                    {"kind": "upload", "sheet": self.account["sheet_id"], "code": code,
-                     "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
-                )  # fmt: skip
-            else:
-                answer.failure(f"HTTP {answer.status_code}")
+        name = f"kiem-chung-{uuid.uuid4().hex[:8]}.pdf"
+        answer = self._post(
+            f"{self.sheet}evidence/", "upload", data={"code": code},
+            files={"files": (name, content, "application/pdf")},
+        )  # fmt: skip
+        if answer is not None and answer.status_code == 200 and answer.json().get("ok"):
+            ACKNOWLEDGED.append(
+                {"kind": "upload", "sheet": self.account["sheet_id"], "code": code,
+                 "sha256": hashlib.sha256(content).hexdigest(), "size": len(content)}
+            )  # fmt: skip
+
+    def _post(self, url: str, name: str, **body: Any) -> Any:
+        """POST as sheet.js does: after a 503 or a lost connection the same request is sent
+        again 2, 4, 8… s later (at most 8 times); the answer that ends it, or None if none did.
+
+        A 503 that is sent again is not an error the person sees (the page says "trying
+        again"); it is counted apart (its status stays in the timings)."""
+        for attempt in range(RESENDS + 1):
+            with self.client.post(
+                url, headers=self._json_headers(), name=name, catch_response=True, **body
+            ) as answer:
+                if answer.status_code in (0, 503) and attempt < RESENDS:
+                    answer.success()
+                    RESENT.append(time.time())
+                elif answer.status_code == 200 or (name == "save" and answer.status_code == 409):
+                    answer.success()
+                    return answer
+                else:
+                    answer.failure(f"HTTP {answer.status_code}")
+                    return None
+            time.sleep(min(30.0, 2.0 ** (attempt + 1)))
+        return None
 
     def _json_headers(self) -> dict[str, str]:
         return {

@@ -321,6 +321,8 @@ def entry_save(
     entry = LeafEntry.objects.filter(assessment=assessment, code=code).first()
     current = entry.version if entry else 0
     if expected_version != current:
+        if entry is not None and _is_resent(entry, expected_version, value, note, by):
+            return entry
         raise ConflictError(
             code,
             _entry_state(assessment, code, entry),
@@ -347,6 +349,25 @@ def entry_save(
     entry.save()
     _touch(assessment)
     return entry
+
+
+def _is_resent(entry: LeafEntry, expected_version: int, value: str, note: str, by: User) -> bool:
+    """The save is one already done, sent again: the leaf holds exactly this value and note, one
+    version on, and its last change is this person's.
+
+    A browser sends a save again when it got no answer; the first sending may have been
+    committed all the same (a database restart at COMMIT answers 503, outcome unknown). Telling
+    that person "someone else saved" would be wrong: their save is there.
+    """
+    if entry.version != expected_version + 1 or (entry.value, entry.note) != (value, note):
+        return False
+    last = (
+        Change.objects.filter(assessment_id=entry.assessment_id, code=entry.code)
+        .order_by("-at", "-id")
+        .values_list("by_id", flat=True)
+        .first()
+    )
+    return last == by.pk
 
 
 def _entry_state(assessment: Assessment, code: str, entry: LeafEntry | None) -> EntryState:

@@ -244,6 +244,7 @@ def _js_texts() -> dict[str, str]:
         "saved": _("Saved"),
         "failed": _("Not saved"),
         "offline": _("Not saved: the connection was lost. Your entry is kept on this page."),
+        "retrying": _("Not saved yet: the server cannot be reached; trying again…"),
         "conflict_by": _("%(who)s saved this criterion at %(when)s:"),
         "someone": _("Someone"),
         "value": _("Value"),

@@ -112,3 +112,32 @@ def test_a_focal_point_fills_the_sheet_on_a_phone(live_server: Any, page: Any, t
 
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing overflows the phone's screen
+
+
+def test_a_save_whose_answer_was_lost_is_sent_again_and_kept_once(live_server: Any, page: Any):
+    """The first sending is committed but its answer is a 503 (a database restart at COMMIT):
+    the page says it is trying again, sends the same save, and the server knows it as done."""
+    world = build()
+    sheet = world.sheet()
+    sign_in(page, live_server, world.focal["SO_NV"])
+    sent: list[int] = []
+
+    def lose_first_answer(route: Any) -> None:
+        sent.append(route.request.method == "POST")
+        if len(sent) == 1:
+            route.fetch()  # the server saves it
+            route.fulfill(status=503, headers={"Retry-After": "30"}, json={"ok": False})
+        else:
+            route.continue_()
+
+    page.route(lambda url: url.endswith("/entries/1.1.1/"), lose_first_answer)
+    page.goto(live_server.url + reverse("assessments:sheet", args=[sheet.pk]))
+    page.select_option("#v-1\\.1\\.1", "cham")
+    state = page.locator("#leaf-1\\.1\\.1 [data-state]")
+    state.get_by_text("Chưa lưu: chưa kết nối được máy chủ, đang thử lại…").wait_for()
+    state.get_by_text("Đã lưu").wait_for()
+    assert sent == [True, True]
+    entry = LeafEntry.objects.get(assessment=sheet, code="1.1.1")
+    assert (entry.value, entry.version) == ("cham", 1)
+    assert sheet.changes.filter(code="1.1.1", kind="value").count() == 1
+    assert page.locator("#leaf-1\\.1\\.1 [data-conflict]").is_hidden()

@@ -228,6 +228,32 @@ def test_a_stale_save_is_refused_with_what_the_other_person_left_and_nothing_is_
     assert olds == [("", "cham"), ("cham", "khong")]
 
 
+def test_a_save_sent_again_after_it_was_committed_is_acknowledged_once():
+    """A retry after a lost answer (a database restart at COMMIT): the save is there already."""
+    world = build()
+    first = save(world, value="cham", note="Theo công văn 12")
+    again = save(world, value="cham", note="Theo công văn 12", version=0)
+    assert (again.pk, again.version) == (first.pk, 1)
+    assert Change.objects.filter(code="1.1.1").count() == 2  # the value and the note, once
+    assert world.sheet().revision == 1
+
+
+def test_a_resent_save_is_a_conflict_when_the_leaf_moved_on_or_someone_else_saved_it():
+    world = build()
+    save(world, value="cham", note="Theo công văn 12", by=world.head["SO_NV"])
+    # the same content from another person: theirs is there, not this person's save
+    with pytest.raises(ConflictError):
+        save(world, value="cham", note="Theo công văn 12", version=0)
+    save(world, value="khong", version=1, by=world.head["SO_NV"])
+    save(world, value="cham", note="Theo công văn 12", version=2, by=world.head["SO_NV"])
+    # content equal again, but two versions on: not a resending of the version-1 save
+    with pytest.raises(ConflictError):
+        save(world, value="cham", note="Theo công văn 12", version=1, by=world.head["SO_NV"])
+    # a different note is a different save
+    with pytest.raises(ConflictError):
+        save(world, value="cham", note="khác", version=2, by=world.head["SO_NV"])
+
+
 def test_a_save_expecting_a_version_of_a_leaf_never_saved_conflicts():
     world = build()
     with pytest.raises(ConflictError) as error:

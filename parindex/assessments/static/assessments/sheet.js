@@ -16,6 +16,7 @@
     maximumFractionDigits: decimals, useGrouping: false
   });
   var DELAY = 800; // ms of quiet before an autosave
+  var RETRIES = 8; // sendings of a save after a 503 or a lost connection (2½ min in all)
 
   function format(n) { return n === null || n === undefined ? "—" : numbers.format(n); }
 
@@ -101,6 +102,7 @@
     this.timer = null;
     this.busy = false;
     this.again = false;
+    this.retries = 0;
     this.state = form.querySelector("[data-state]");
     this.conflict = form.querySelector("[data-conflict]");
     this.version = form.querySelector("[data-version]");
@@ -163,13 +165,27 @@
     var sent = this.content();
     post(this.form, new FormData(this.form))
       .then(function (answer) {
+        if (answer.status === 503) { return self.retryLater(); }
+        self.retries = 0;
         if (answer.status === 200 && answer.data.ok) { self.saved = sent; }
         self.answered(answer);
-      }, function () { self.say(texts.offline, true); })
+      }, function () { self.retryLater(); })
       .then(function () {
         self.busy = false;
         if (self.again) { self.again = false; self.saveNow(); }
       });
+  };
+
+  // The server is restarting or the network dropped: the same save is sent again, with the same
+  // version, after 2, 4, 8… s (at most 30 s apart). A save whose first sending was committed
+  // after all is recognised by the server as already done (assessments.services.entry_save).
+  Entry.prototype.retryLater = function () {
+    var self = this;
+    if (this.retries >= RETRIES) { this.retries = 0; this.say(texts.offline, true); return; }
+    this.retries += 1;
+    this.say(texts.retrying, true);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.saveNow(); }, Math.min(30000, 1000 * Math.pow(2, this.retries)));
   };
 
   Entry.prototype.answered = function (answer) {
@@ -299,11 +315,21 @@
     });
   }
 
-  function send(form, body, done) {
+  // `resend`: an upload is sent again after a 503 or a lost connection, like a save (the server
+  // knows a document it already holds by its SHA-256, so a second sending adds nothing)
+  function send(form, body, done, resend, attempt) {
     var block = form.closest("[data-evidence]");
     var state = block.querySelector("[data-evidence-state]");
+    var tries = attempt || 0;
     if (state) { state.textContent = texts.uploading; state.classList.remove("error"); }
+    function again() {
+      if (!resend || tries >= RETRIES) { return false; }
+      if (state) { state.textContent = texts.retrying; state.classList.add("error"); }
+      setTimeout(function () { send(form, body, done, resend, tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
+      return true;
+    }
     post(form, body).then(function (answer) {
+      if (answer.status === 503 && again()) { return; }
       var data = answer.data;
       Object.keys(data.html || {}).forEach(function (code) {
         var target = evidenceBlocks[code];
@@ -317,7 +343,7 @@
         now.classList.toggle("error", !data.ok);
       }
     }, function () {
-      if (state) { state.textContent = texts.offline; state.classList.add("error"); }
+      if (!again() && state) { state.textContent = texts.offline; state.classList.add("error"); }
     });
   }
 
@@ -334,11 +360,11 @@
     if (upload) {
       var input = upload.querySelector("input[type=file]");
       input.addEventListener("change", function () {
-        if (input.files.length) { send(upload, withFiles(upload, input.files), texts.uploaded); }
+        if (input.files.length) { send(upload, withFiles(upload, input.files), texts.uploaded, true); }
       });
       upload.addEventListener("submit", function (event) {
         event.preventDefault();
-        if (input.files.length) { send(upload, withFiles(upload, input.files), texts.uploaded); }
+        if (input.files.length) { send(upload, withFiles(upload, input.files), texts.uploaded, true); }
       });
     }
     block.querySelectorAll("[data-evidence-form]").forEach(function (form) {
@@ -370,7 +396,7 @@
       if (!upload) { return; }
       event.preventDefault();
       if (event.dataTransfer && event.dataTransfer.files.length) {
-        send(upload, withFiles(upload, event.dataTransfer.files), texts.uploaded);
+        send(upload, withFiles(upload, event.dataTransfer.files), texts.uploaded, true);
       }
     });
   });
