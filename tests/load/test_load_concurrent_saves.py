@@ -56,5 +56,8 @@ def test_thousand_concurrent_saves_on_an_sqlite_file_lose_no_acknowledged_update
     assert report["problems"] == []
     assert report["errors"] == 0
     assert report["acknowledged"] + report["conflicts"] == ATTEMPTS
-    assert report["conflicts"] >= 10  # the GIL and one writer at a time interleave less
+    # The GIL and one writer at a time may run the threads almost one after another (CI once
+    # saw only 7 conflicts in 1,000). Still, every thread but the first to run starts with
+    # version 0 for leaves that were saved meanwhile, so a conflict is certain.
+    assert report["conflicts"] >= 1
     assert set(report["per_leaf"]) == set(LEAVES)
