@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = ["-h", HOST, "-U", "postgres"]
 TARGET_P95_MS = 1000.0
 PAGES = ("page: sheet", "page: history", "page: results")
+KEPT_LOG = Path(tempfile.gettempdir()) / "parindex-deadline-day-gunicorn.log"
 
 
 def main() -> int:
@@ -96,10 +98,13 @@ def main() -> int:
             return 1
         stop(server)
         server = None
+        task_errors = locust_task_errors(locust.stdout + locust.stderr)
         result = json.loads(out.read_text())
         log = (data_dir / "gunicorn.log").read_text(errors="replace")
+        KEPT_LOG.write_text(log)  # the data folder goes; the server's log stays for a look
         lost = lost_writes(result["acknowledged"], data_dir / "media")
         report(args, plan, users, started, result, restart, log, lost)
+        print(f"exceptions in the virtual users' own code: {task_errors or 'none'}")
         return 0
     finally:
         if server is not None:
@@ -218,6 +223,17 @@ def restart_postgresql(at: float, window: dict[str, float]) -> None:
     window["end"] = time.time()
 
 
+def locust_task_errors(output: str) -> str:
+    """Exceptions raised by the users' own code, as Locust logs them (a broken scenario, not the
+    server: such a task sends nothing and would silently shrink the load): a count and the
+    first traceback."""
+    count = output.count("Traceback (most recent call last)")
+    if not count:
+        return ""
+    first = output[output.index("Traceback (most recent call last)") :].split("\n\n")[0]
+    return f"{count}; the first:\n{first[:2500]}"
+
+
 def stop(server: subprocess.Popen[bytes]) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -333,9 +349,15 @@ def report(
     )
     for when, name, _ms, status, error in failed[:8]:
         print(f"  +{when - started:6.1f} s {name}: HTTP {status} {error[:120]}")
+    if failed:
+        print(f"  the server's log (tracebacks of the 500s): {KEPT_LOG}")
+    resent = result.get("resent", [])
+    endings = Counter(f"{r['name']} → HTTP {r['final']}" for r in resent)
+    how = ", ".join(f"{n} × {ending}" for ending, n in sorted(endings.items()))
     print(
         f"saves and uploads sent again by the users after a 503 or no answer (as the page "
-        f"does; not errors unless the last sending failed): {len(result.get('resent', []))}"
+        f"does; not errors unless the last sending failed): {len(resent)}"
+        + (f" ({how})" if resent else "")
     )
     print(
         f"acknowledged writes: {saves} saves, {uploads} uploads; lost: {len(lost)}"

@@ -34,7 +34,7 @@ ACCOUNTS = itertools.cycle(PLAN["accounts"])
 TIMINGS: list[tuple[float, str, float, int, str]] = []  # when, name, ms, status, error
 ACKNOWLEDGED: list[dict[str, Any]] = []
 SPAWNED: list[float] = []  # when the last user had started: the measured phase begins
-RESENT: list[float] = []  # when a save or upload was sent again after a 503 or no answer
+RESENT: list[dict[str, Any]] = []  # a save or upload sent again after a 503 or no answer
 RESENDS = 8  # as static/assessments/sheet.js
 
 
@@ -59,11 +59,11 @@ def _written(**_: Any) -> None:
 
 
 def pdf_of(size: int, rng: random.Random) -> bytes:
-    """A PDF of `size` bytes whose stream is random (so every upload is a new document)."""
-    head = b"%PDF-1.4\n1 0 obj\n<< /Length %d >>\nstream\n"
+    """A PDF of about `size` bytes whose stream is random (so every upload is a new document)."""
     tail = b"\nendstream\nendobj\ntrailer\n<< >>\n%%EOF\n"
-    body = rng.randbytes(max(0, size - len(head) - len(tail) - 10))
-    return head % len(body) + body + tail
+    body = rng.randbytes(max(0, size - 64))
+    head = b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(body)).encode() + b" >>\nstream\n"
+    return head + body + tail
 
 
 class UnitAccount(HttpUser):
@@ -159,18 +159,22 @@ class UnitAccount(HttpUser):
 
         A 503 that is sent again is not an error the person sees (the page says "trying
         again"); it is counted apart (its status stays in the timings)."""
+        resent = {"at": time.time(), "name": name, "final": 0}
         for attempt in range(RESENDS + 1):
             with self.client.post(
                 url, headers=self._json_headers(), name=name, catch_response=True, **body
             ) as answer:
-                if answer.status_code in (0, 503) and attempt < RESENDS:
+                status = answer.status_code
+                resent["final"] = status  # how the last sending ended
+                if status in (0, 503) and attempt < RESENDS:
                     answer.success()
-                    RESENT.append(time.time())
-                elif answer.status_code == 200 or (name == "save" and answer.status_code == 409):
+                    if not attempt:
+                        RESENT.append(resent)
+                elif status == 200 or (name == "save" and status == 409):
                     answer.success()
                     return answer
                 else:
-                    answer.failure(f"HTTP {answer.status_code}")
+                    answer.failure(f"HTTP {status}")
                     return None
             time.sleep(min(30.0, 2.0 ** (attempt + 1)))
         return None

@@ -232,7 +232,9 @@ def sheet_for(assessment: Assessment) -> Sheet:
         if node.is_leaf:
             leaves[node.code] = item
     for code, evidence_id in links.values_list("code", "evidence_id"):
-        if code in leaves:
+        # a document uploaded between the two reads has links but is not in `documents`
+        # (each statement sees its own moment): it is shown from the next page on
+        if code in leaves and evidence_id in by_id:
             leaves[code].documents.append(by_id[evidence_id])
     for code, count in changes:
         if code in leaves:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from assessment_builders import FULL, build, pdf_bytes
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from parindex.assessments.models import Assessment, LeafEntry
 from parindex.assessments.selectors import (
@@ -84,6 +85,32 @@ def test_the_sheet_is_the_whole_tree_with_entries_documents_and_history(
     assert not sheet.leaves["2.3"].entered  # survey
     assert not sheet.leaves["2.4"].entered  # data
     assert sheet.missing() == []
+
+
+def test_a_document_uploaded_while_the_sheet_is_read_does_not_break_the_page():
+    """Deadline-day load found it (one 500 in 12,000 requests): the documents are read, then a
+    concurrent upload commits, then the links are read and name a document not in the list."""
+    world = build()
+    assessment = loaded(world)
+    uploaded: list[object] = []
+
+    def upload_before_the_links_are_read(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        if "assessments_evidencelink" in sql and sql.lstrip().startswith("SELECT") and not uploaded:
+            uploaded.append("under way")  # the upload's own queries pass straight through
+            uploaded[0] = evidence_upload(
+                assessment=world.sheet(),
+                file=ContentFile(pdf_bytes(), name="moi.pdf"),
+                codes=["1.1.1"],
+                by=world.focal["SO_NV"],
+            )
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(upload_before_the_links_are_read):
+        sheet = sheet_for(assessment)
+    assert len(uploaded) == 1
+    assert sheet.documents == [] and sheet.leaves["1.1.1"].documents == []
+    again = sheet_for(assessment)  # the next page shows it
+    assert [d.original_name for d in again.leaves["1.1.1"].documents] == ["moi.pdf"]
 
 
 def test_the_sheet_query_count_does_not_grow_with_the_number_of_leaves(
