@@ -53,6 +53,7 @@ from parindex.assessments.services import (
     _record,
     _touch,
 )
+from parindex.integrity.actor import attributed
 from parindex.results.services import results_compute
 
 
@@ -95,6 +96,7 @@ def _set_status(assessment: Assessment, target: str, by: User) -> None:
 
 
 @transaction.atomic
+@attributed
 def entry_appraise(
     *,
     value: str,
@@ -174,6 +176,7 @@ def entry_appraise(
 
 
 @transaction.atomic
+@attributed
 def appraisals_confirm_remaining(*, assessment: Assessment, by: User) -> list[str]:
     """Confirm, as the unit gave them, every value of the sheet the appraiser's agencies still
     have to appraise (the ones they found right after checking them one by one).
@@ -229,6 +232,7 @@ def leaves_to_appraise(assessment: Assessment) -> list[str]:
 
 
 @transaction.atomic
+@attributed
 def explanation_submit(
     *, entry: LeafEntry, argument: str, proposed_value: str = "", by: User
 ) -> Explanation:
@@ -289,6 +293,7 @@ def may_decide(user: User | object, explanation: Explanation) -> bool:
 
 
 @transaction.atomic
+@attributed
 def explanation_decide(
     *, explanation: Explanation, accept: bool, reason: str = "", by: User
 ) -> Explanation:
@@ -349,6 +354,7 @@ def explanation_decide(
 
 
 @transaction.atomic
+@attributed
 def cycle_finalise(*, cycle: Cycle, by: User, reason: str = "") -> Cycle:
     """The council chair locks the results (SPEC §3.5): every sheet becomes final, the cycle
     moves to finalisation and the engine computes the results from the final values. Refused

@@ -57,6 +57,7 @@ from parindex.assessments.notifications import EmailNotifier, Notice, Notifier
 from parindex.assessments.selectors import criteria_for, entered_leaves, sheet_missing
 from parindex.criteria.models import CriteriaSetVersion
 from parindex.criteria.services import criteria_set_freeze
+from parindex.integrity.actor import attributed
 from parindex.scoring.messages import ScoringError
 from parindex.scoring.model import NA, BooleanRule, ChoiceRule, Node
 from parindex.scoring.values import parse_leaf_value
@@ -141,6 +142,7 @@ def cycle_create(
 
 
 @transaction.atomic
+@attributed
 def cycle_advance(*, cycle: Cycle, to_phase: str, by: User, reason: str = "") -> Cycle:
     """Move the cycle to its next phase, by the role the workflow names for that step.
 
@@ -296,6 +298,7 @@ def _touch(assessment: Assessment) -> None:
 
 
 @transaction.atomic
+@attributed
 def entry_save(
     *,
     assessment: Assessment,
@@ -393,6 +396,7 @@ def _entry_state(assessment: Assessment, code: str, entry: LeafEntry | None) -> 
 
 
 @transaction.atomic
+@attributed
 def evidence_upload(
     *,
     assessment: Assessment,
@@ -488,6 +492,7 @@ def _label(evidence: Evidence) -> str:
 
 
 @transaction.atomic
+@attributed
 def evidence_link(*, evidence: Evidence, codes: Sequence[str], by: User) -> Evidence:
     """Let a document already uploaded to the sheet back more leaves."""
     assessment = _locked(evidence.assessment)
@@ -497,6 +502,7 @@ def evidence_link(*, evidence: Evidence, codes: Sequence[str], by: User) -> Evid
 
 
 @transaction.atomic
+@attributed
 def evidence_unlink(*, evidence: Evidence, code: str, by: User, reason: str = "") -> None:
     """The document no longer backs the leaf. The document itself is kept (history)."""
     assessment = _locked(evidence.assessment)
@@ -518,6 +524,7 @@ def evidence_unlink(*, evidence: Evidence, code: str, by: User, reason: str = ""
 
 
 @transaction.atomic
+@attributed
 def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     """The head approves and submits the sheet (SPEC §3.2); refused with the list of every
     leaf that still lacks a value or required evidence."""

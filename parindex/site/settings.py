@@ -289,6 +289,9 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+# Behind PgBouncer's transaction pooling a session setting may belong to another client: the
+# services then name the history's actor inside each transaction (parindex/integrity/actor.py).
+DB_TRANSACTION_POOLER = _env_str("PARINDEX_DB_POOLER") == "transaction"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Internationalisation ---------------------------------------------------------------

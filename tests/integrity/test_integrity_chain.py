@@ -119,6 +119,56 @@ def test_a_raw_sql_update_outside_the_app_is_recorded_with_no_user():
     assert last.actor == ""  # no one in the app said who
 
 
+def test_a_service_called_with_no_one_said_records_its_by_person_and_only_for_itself():
+    """A command, a task or the demo loader calls the services without the web's middleware."""
+    world = build()
+    head = world.head["SO_NV"]
+    entry = entry_save(
+        assessment=world.sheet(), code="1.1.1", value="dung_han", note="", expected_version=0,
+        by=head,
+    )  # fmt: skip
+    assert leaf_rows(entry)[-1].actor == str(head.pk)
+    LeafEntry.objects.filter(pk=entry.pk).update(note="sửa ngoài ứng dụng")
+    assert leaf_rows(entry)[-1].actor == ""  # the next write outside a service: no one
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COALESCE(current_setting('parindex.user', true), '')")
+            assert cursor.fetchone() == ("",)
+
+
+def test_a_service_inside_a_block_that_said_who_keeps_that_person():
+    world = build()
+    focal, head = world.focal["SO_NV"], world.head["SO_NV"]
+    with history_actor(focal.pk):  # e.g. a job run for the focal point
+        entry = entry_save(
+            assessment=world.sheet(), code="1.1.1", value="dung_han", note="",
+            expected_version=0, by=head,
+        )  # fmt: skip
+    assert leaf_rows(entry)[-1].actor == str(head.pk)  # the service's own person wins
+    entry = save(world, value="cham", version=1)
+    assert leaf_rows(entry)[-1].actor == str(focal.pk)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL session setting")
+@pytest.mark.parametrize(("pooler", "recorded"), [(True, "focal"), (False, "999")])
+def test_behind_a_transaction_pooler_the_service_names_the_actor_in_its_transaction(
+    settings, pooler, recorded
+):  # type: ignore[no-untyped-def]
+    settings.DB_TRANSACTION_POOLER = pooler
+    world = build()
+    focal = world.focal["SO_NV"]
+    with history_actor(focal.pk):
+        # the server connection a pooler handed over holds another client's session setting
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('parindex.user', '999', false)")
+        entry = entry_save(
+            assessment=world.sheet(), code="1.1.1", value="dung_han", note="",
+            expected_version=0, by=focal,
+        )  # fmt: skip
+    expected = str(focal.pk) if recorded == "focal" else "999"
+    assert leaf_rows(entry)[-1].actor == expected
+
+
 def test_a_sheet_status_change_is_recorded_but_a_revision_bump_is_not():
     world = build()
     sheet = world.sheet()
