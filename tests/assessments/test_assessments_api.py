@@ -516,3 +516,16 @@ def test_the_openapi_document_lists_the_cycle_sheet_and_appraisal_paths():
     assert "multipart/form-data" in upload["requestBody"]["content"]
     download = paths["/api/evidence/{evidence_id}"]["get"]
     assert "application/octet-stream" in download["responses"]["200"]["content"]
+
+
+def test_a_save_with_a_token_is_in_the_score_history_under_the_tokens_user():
+    """The sign-in middleware never sees a token (the API checks it later): the service names
+    its person in the database's hash-chained history itself."""
+    from parindex.integrity.selectors import history_for_entry
+
+    world = build()
+    head = world.head["SO_NV"]
+    url = f"/api/assessments/{world.sheet().pk}/entries/1.2"
+    assert put(api(head), url, {"value": "100%", "note": "đủ", "version": 0}).status_code == 200
+    saved = LeafEntry.objects.get(assessment=world.sheet(), code="1.2")
+    assert [row.actor for row in history_for_entry(saved)] == [str(head.pk)]
