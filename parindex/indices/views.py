@@ -3,7 +3,6 @@ render). Whatever the user may not see is a 404."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from parindex.accounts.requests import signed_in
 from parindex.assessments.errors import refusal
-from parindex.core.language import message_lang
-from parindex.core.uploads import saved_upload
-from parindex.formats.problems import InputError
+from parindex.core.uploads import uploaded_file_import
 from parindex.indices import selectors, services
 from parindex.indices.errors import IndexValueError
 from parindex.indices.forms import IndexValueForm, IndicesImportForm
@@ -111,38 +108,41 @@ def values_import(request: HttpRequest, authority_code: str) -> HttpResponse:
     problems: list[tuple[int | None, str]] = []
     if request.method == "POST" and form.is_valid():
         upload: UploadedFile = form.cleaned_data["file"]
-        name = Path(upload.name or "indices.csv").name
         try:
-            with saved_upload(upload, Path(name).suffix.lower()) as path:
-                report = services.index_values_import(
+            done = uploaded_file_import(
+                upload,
+                "indices.csv",
+                lambda path, name: services.index_values_import(
                     authority=authority, path=path, display_name=name, by=signed_in(request)
-                )
-        except InputError as exc:
-            lang = message_lang()
-            problems = [(p.line, p.message.render(lang)) for p in exc.problems]
+                ),
+            )
         except IndexValueError as error:
             for text in refusal(request, error):
                 form.add_error(None, text)
         else:
-            if report.already_imported:
-                messages.info(
-                    request, _("%(name)s was already imported: nothing changed.") % {"name": name}
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s imported: %(created)d value(s) created, %(updated)d updated, "
-                        "%(unchanged)d unchanged."
+            problems = done.problems
+            if (report := done.report) is not None:
+                name = done.name
+                if report.already_imported:
+                    messages.info(
+                        request,
+                        _("%(name)s was already imported: nothing changed.") % {"name": name},
                     )
-                    % {
-                        "name": name,
-                        "created": report.created,
-                        "updated": report.updated,
-                        "unchanged": report.unchanged,
-                    },
-                )
-            return redirect("indices:authority", authority_code=authority.code)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "%(name)s imported: %(created)d value(s) created, %(updated)d updated, "
+                            "%(unchanged)d unchanged."
+                        )
+                        % {
+                            "name": name,
+                            "created": report.created,
+                            "updated": report.updated,
+                            "unchanged": report.unchanged,
+                        },
+                    )
+                return redirect("indices:authority", authority_code=authority.code)
     return render(
         request,
         "indices/import.html",

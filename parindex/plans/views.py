@@ -3,7 +3,6 @@ render). Whatever the user may not see is a 404."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -19,9 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from parindex.accounts.requests import signed_in
 from parindex.assessments.errors import refusal
 from parindex.core.downloads import stored_file_response
-from parindex.core.language import message_lang
-from parindex.core.uploads import saved_upload
-from parindex.formats.problems import InputError
+from parindex.core.uploads import uploaded_file_import
 from parindex.plans import selectors, services
 from parindex.plans.errors import PlanError
 from parindex.plans.forms import (
@@ -115,38 +112,41 @@ def tasks_import(request: HttpRequest, pk: int) -> HttpResponse:
     problems: list[tuple[int | None, str]] = []
     if request.method == "POST" and form.is_valid():
         upload: UploadedFile = form.cleaned_data["file"]
-        name = Path(upload.name or "tasks.csv").name
         try:
-            with saved_upload(upload, Path(name).suffix.lower()) as path:
-                report = services.tasks_import(
+            done = uploaded_file_import(
+                upload,
+                "tasks.csv",
+                lambda path, name: services.tasks_import(
                     plan=plan, path=path, display_name=name, by=signed_in(request)
-                )
-        except InputError as exc:
-            lang = message_lang()
-            problems = [(p.line, p.message.render(lang)) for p in exc.problems]
+                ),
+            )
         except PlanError as error:
             for text in refusal(request, error):
                 form.add_error(None, text)
         else:
-            if report.already_imported:
-                messages.info(
-                    request, _("%(name)s was already imported: nothing changed.") % {"name": name}
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s imported: %(created)d task(s) created, %(updated)d updated, "
-                        "%(unchanged)d unchanged."
+            problems = done.problems
+            if (report := done.report) is not None:
+                name = done.name
+                if report.already_imported:
+                    messages.info(
+                        request,
+                        _("%(name)s was already imported: nothing changed.") % {"name": name},
                     )
-                    % {
-                        "name": name,
-                        "created": report.created,
-                        "updated": report.updated,
-                        "unchanged": report.unchanged,
-                    },
-                )
-            return redirect("plans:detail", pk=plan.pk)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "%(name)s imported: %(created)d task(s) created, %(updated)d updated, "
+                            "%(unchanged)d unchanged."
+                        )
+                        % {
+                            "name": name,
+                            "created": report.created,
+                            "updated": report.updated,
+                            "unchanged": report.unchanged,
+                        },
+                    )
+                return redirect("plans:detail", pk=plan.pk)
     return render(
         request, "plans/tasks_import.html", {"plan": plan, "form": form, "problems": problems}
     )

@@ -4,7 +4,6 @@ call one service or selector, render)."""
 from __future__ import annotations
 
 from itertools import groupby
-from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from parindex.accounts.requests import signed_in
-from parindex.core.language import message_lang
-from parindex.core.uploads import saved_upload
-from parindex.formats.problems import InputError
+from parindex.core.uploads import uploaded_file_import
 from parindex.units import selectors, services
 from parindex.units.forms import UnitsImportForm
 
@@ -67,16 +64,15 @@ def units_import(request: HttpRequest, authority_code: str) -> HttpResponse:
     problems: list[tuple[int | None, str]] = []
     if request.method == "POST" and form.is_valid():
         upload: UploadedFile = form.cleaned_data["file"]
-        name = Path(upload.name or "units.csv").name
-        try:
-            with saved_upload(upload, Path(name).suffix.lower()) as path:
-                report = services.units_import(
-                    authority=authority, path=path, display_name=name, by=signed_in(request)
-                )
-        except InputError as exc:
-            lang = message_lang()
-            problems = [(problem.line, problem.message.render(lang)) for problem in exc.problems]
-        else:
+        done = uploaded_file_import(
+            upload,
+            "units.csv",
+            lambda path, name: services.units_import(
+                authority=authority, path=path, display_name=name, by=signed_in(request)
+            ),
+        )
+        problems = done.problems
+        if (report := done.report) is not None:
             messages.success(
                 request,
                 _(
@@ -84,7 +80,7 @@ def units_import(request: HttpRequest, authority_code: str) -> HttpResponse:
                     "%(unchanged)d unchanged."
                 )
                 % {
-                    "name": name,
+                    "name": done.name,
                     "created": report.created,
                     "updated": report.updated,
                     "unchanged": report.unchanged,
